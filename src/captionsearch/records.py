@@ -1,0 +1,124 @@
+"""CaptionRecord: one photo, as the corpus describes it.
+
+Plain, immutable data. Every reader produces these; the indexer, the
+search results, the web front end and the audit all consume them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import PurePosixPath
+from typing import Any
+
+TEXT_FIELDS = ("title", "caption", "alt", "credit", "long_description")
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a value was read: a file, and the line/column in it when known."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+    kind: str = ""  # "manifest", "html", "markdown" or "metadata"
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.path
+        if self.column is None:
+            return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class CaptionRecord:
+    """One photo.
+
+    ``alt`` distinguishes absent (None) from empty ("", decorative). ``image``
+    is the image's absolute POSIX path for a local file, or its URL. A record
+    merged from several sources lists them in ``parts`` (one record per
+    source, as read) and says in ``field_origins`` where each value came from.
+    """
+
+    id: str
+    image: str
+    origin: Origin
+    title: str = ""
+    caption: str = ""
+    alt: str | None = None
+    credit: str = ""
+    date: str = ""
+    keywords: tuple[str, ...] = ()
+    gallery: str = ""
+    page: str = ""
+    srcset: tuple[str, ...] = ()
+    long_description: str = ""
+    width: int | None = None
+    height: int | None = None
+    field_origins: tuple[tuple[str, Origin], ...] = ()
+    parts: tuple["CaptionRecord", ...] = field(default=(), compare=False)
+
+    def origin_of(self, name: str) -> Origin:
+        """Where the value of field ``name`` came from."""
+        return dict(self.field_origins).get(name, self.origin)
+
+    def part(self, kind: str) -> "CaptionRecord | None":
+        """The per-source record of one kind ("html", "metadata", ...), if any."""
+        for part in self.parts or (self,):
+            if part.origin.kind == kind:
+                return part
+        return None
+
+    def content_hash(self) -> str:
+        """A digest of everything that is indexed: unchanged hash, nothing to redo."""
+        payload = json.dumps(self.to_dict(with_parts=False), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self, with_parts: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        data["field_origins"] = {name: asdict(o) for name, o in self.field_origins}
+        data["parts"] = [p.to_dict(with_parts=False) for p in self.parts] if with_parts else []
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CaptionRecord":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["origin"] = Origin(**data["origin"])
+        values["keywords"] = tuple(data.get("keywords") or ())
+        values["srcset"] = tuple(data.get("srcset") or ())
+        values["field_origins"] = tuple(
+            (name, Origin(**o)) for name, o in (data.get("field_origins") or {}).items()
+        )
+        values["parts"] = tuple(cls.from_dict(p) for p in data.get("parts") or ())
+        return cls(**values)
+
+    def with_changes(self, **changes: Any) -> "CaptionRecord":
+        return replace(self, **changes)
+
+
+def slugify(text: str, max_length: int = 48) -> str:
+    """ASCII, lowercase, hyphen-separated: 'Chang'e 4 Rover!' -> 'change-4-rover'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    folded = re.sub(r"['\u2019]", "", folded.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return slug[:max_length].strip("-") or "photo"
+
+
+def image_record_id(image: str, root: str = "") -> str:
+    """A stable id for an image that no manifest names.
+
+    The readable part is the file's stem; the hash is of the image's path
+    relative to ``root`` (the corpus folder), so ids survive moving the
+    corpus and differ for same-named files in different folders.
+    """
+    relative = image
+    if root and image.startswith(root.rstrip("/") + "/"):
+        relative = image[len(root.rstrip("/")) + 1 :]
+    stem = PurePosixPath(relative.split("?")[0]).stem
+    digest = hashlib.sha1(relative.encode("utf-8")).hexdigest()[:6]
+    return f"{slugify(stem, 40)}-{digest}"

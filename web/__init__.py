@@ -1,0 +1,1 @@
+"""Templates and static assets of the web front end (installed as captionsearch.web)."""
