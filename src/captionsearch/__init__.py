@@ -9,7 +9,7 @@ __all__ = ["search", "__version__"]
 
 
 def search(query: str, **options: Any) -> Any:
-    """Search the index; see captionsearch.search.search (imported lazily: it loads Whoosh)."""
-    from .search import search as run_search
+    """Search the index; see captionsearch.searching.search (imported lazily: it loads Whoosh)."""
+    from .searching import search as run_search
 
     return run_search(query, **options)

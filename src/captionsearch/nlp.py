@@ -169,10 +169,12 @@ def pipeline_id(nlp: Any) -> str:
     return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
 
 
-def extract_entities(nlp: Any, texts: Sequence[str], batch_size: int = 256) -> list[tuple[Entity, ...]]:
+def extract_entities(
+    nlp: Any, texts: Sequence[str], batch_size: int = 256, n_process: int = 1
+) -> list[tuple[Entity, ...]]:
     """Named entities of each text, grouped and de-duplicated, in text order."""
     results = []
-    for doc in nlp.pipe(texts, batch_size=batch_size):
+    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
         seen: dict[tuple[str, str], Entity] = {}
         for ent in doc.ents:
             group = ENTITY_GROUPS.get(ent.label_)
