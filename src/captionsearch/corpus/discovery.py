@@ -1,0 +1,111 @@
+"""Which files make up a corpus.
+
+A path given explicitly is read if its type is supported. A folder means
+every supported file below it, in sorted order, except:
+
+* hidden files and folders (names starting with "."), which hold editor,
+  VCS and OS litter (macOS "._photo.jpg" files would read as corrupt images);
+* folders holding a Whoosh index (a ``_MAIN_*.toc`` or ``*.seg`` file), so an
+  index built inside the corpus folder is never read back as input.
+
+``include`` and ``exclude`` are glob patterns (fnmatch, case-sensitive) for
+files found in folders; a pattern matches a file's path relative to the folder
+given, its name, or (for ``exclude``) one of its folders, so ``*.csv``,
+``drafts`` and ``drafts/*`` all do what they say.
+"""
+
+from __future__ import annotations
+
+import os
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
+from typing import Iterator, Sequence
+
+from ..errors import CorpusError
+from .textfile import Report
+
+MANIFEST_EXTENSIONS = frozenset({".json", ".jsonl", ".csv"})
+HTML_EXTENSIONS = frozenset({".html", ".htm"})
+MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown"})
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"})
+SUPPORTED_EXTENSIONS = MANIFEST_EXTENSIONS | HTML_EXTENSIONS | MARKDOWN_EXTENSIONS | IMAGE_EXTENSIONS
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_EXTENSIONS
+
+
+def iter_corpus_files(
+    paths: Sequence[str | Path],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    report: Report | None = None,
+) -> Iterator[Path]:
+    """The corpus files named by ``paths``, each once, in order.
+
+    A path that does not exist, or a file of an unsupported type, is a
+    CorpusError: passed to ``report`` if given, raised otherwise.
+    """
+    seen: set[Path] = set()
+    for given in paths:
+        for found in _files_of(Path(given), include, exclude, report):
+            key = found.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield found
+
+
+def corpus_root(paths: Sequence[str | Path]) -> str:
+    """The common folder of ``paths`` (resolved, POSIX): what generated ids are relative to."""
+    folders = [_folder_of(Path(p)) for p in paths if Path(p).exists()]
+    return Path(os.path.commonpath(folders)).as_posix() if folders else ""
+
+
+def _folder_of(path: Path) -> str:
+    resolved = path.resolve()
+    return str(resolved if resolved.is_dir() else resolved.parent)
+
+
+def _files_of(path: Path, include: Sequence[str], exclude: Sequence[str], report: Report | None) -> Iterator[Path]:
+    if path.is_dir():
+        yield from _files_below(path, include, exclude)
+    elif not path.exists():
+        _complain(CorpusError(path, "no such file or folder", hint="check the path"), report)
+    elif is_supported(path):
+        yield path
+    else:
+        kinds = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+        _complain(CorpusError(path, f"unsupported file type '{path.suffix}'", hint=f"give one of {kinds}"), report)
+
+
+def _complain(error: CorpusError, report: Report | None) -> None:
+    if report is None:
+        raise error
+    report(error)
+
+
+def _files_below(folder: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[Path]:
+    found = []
+    for current, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _holds_index(Path(current, d)))
+        for name in names:
+            path = Path(current, name)
+            if not name.startswith(".") and is_supported(path):
+                found.append(path)
+    for path in sorted(found, key=lambda p: p.relative_to(folder).as_posix()):
+        relative = PurePosixPath(path.relative_to(folder).as_posix())
+        if _selected(relative, include, exclude):
+            yield path
+
+
+def _holds_index(folder: Path) -> bool:
+    return any(folder.glob("_MAIN_*.toc")) or any(folder.glob("*.seg"))
+
+
+def _selected(relative: PurePosixPath, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    candidates = (str(relative), relative.name)
+    if include and not any(fnmatchcase(c, p) for p in include for c in candidates):
+        return False
+    folders = [parent for parent in relative.parents if str(parent) != "."]
+    excluded = candidates + tuple(str(f) for f in folders) + tuple(f.name for f in folders)
+    return not any(fnmatchcase(c, p) for p in exclude for c in excluded)

@@ -1,0 +1,118 @@
+"""One record per photo, however many sources describe it.
+
+Records are grouped by ``image``. Each field takes the first non-empty value
+in source precedence: the manifest (what the photo desk curated), then the
+HTML page, Markdown, and the image's own metadata. Alt text is the
+exception: what the page shows readers comes first, then the manifest, then
+the metadata's accessibility field; None (no alt) and "" (decorative) keep
+their meaning, so a page's alt="" wins over a manifest's text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from ..errors import CorpusError
+from ..records import CaptionRecord, Origin, image_record_id
+from .textfile import Report
+
+PRECEDENCE = ("manifest", "html", "markdown", "metadata")
+ALT_PRECEDENCE = ("html", "markdown", "manifest", "metadata")
+FIRST_VALUE_FIELDS = (
+    "title", "caption", "credit", "date", "gallery", "page",
+    "srcset", "long_description", "width", "height",
+)  # fmt: skip
+
+
+def merge_records(records: Iterable[CaptionRecord], root: str, report: Report) -> list[CaptionRecord]:
+    """Merge per-source records (in reading order) into one record per image."""
+    groups: dict[str, list[CaptionRecord]] = defaultdict(list)
+    for record in drop_duplicate_entries(records, report):
+        groups[record.image].append(record)
+    return [merge_group(parts, root) for parts in groups.values()]
+
+
+def drop_duplicate_entries(records: Iterable[CaptionRecord], report: Report) -> list[CaptionRecord]:
+    """Keep the first manifest entry for each id and for each image within a manifest."""
+    kept: list[CaptionRecord] = []
+    first_by_id: dict[str, CaptionRecord] = {}
+    first_by_image: dict[tuple[str, str], CaptionRecord] = {}
+    for record in records:
+        if record.origin.kind == "manifest":
+            problem = _duplicate_problem(record, first_by_id, first_by_image)
+            if problem:
+                report(CorpusError(record.origin.path, problem[0], record.origin.line, problem[1]))
+                continue
+            first_by_image[(record.origin.path, record.image)] = record
+            if record.id:
+                first_by_id.setdefault(record.id, record)
+        kept.append(record)
+    return kept
+
+
+def _duplicate_problem(
+    record: CaptionRecord,
+    first_by_id: dict[str, CaptionRecord],
+    first_by_image: dict[tuple[str, str], CaptionRecord],
+) -> tuple[str, str] | None:
+    earlier = first_by_image.get((record.origin.path, record.image))
+    if earlier:
+        return f"photo '{record.image}' is listed twice, first at {_where(earlier.origin)}", "list each photo once"
+    earlier = first_by_id.get(record.id)
+    if earlier and earlier.image != record.image:
+        return f"duplicate id '{record.id}', first at {_where(earlier.origin)}", "give each photo its own id"
+    return None
+
+
+def _where(origin: Origin) -> str:
+    return f"{origin.path}:{origin.line}" if origin.line else origin.path
+
+
+def merge_group(parts: list[CaptionRecord], root: str) -> CaptionRecord:
+    """One record from the records of one image (at least one)."""
+    ordered = sorted(parts, key=lambda p: PRECEDENCE.index(p.origin.kind))
+    values: dict[str, object] = {}
+    origins: dict[str, Origin] = {}
+    for name in FIRST_VALUE_FIELDS:
+        _take_first(name, ordered, values, origins)
+    _take_alt(parts, values, origins)
+    _take_keywords(ordered, values, origins)
+    explicit_id = next((p.id for p in ordered if p.id), "")
+    image = ordered[0].image
+    return CaptionRecord(
+        id=explicit_id or image_record_id(image, root),
+        image=image,
+        origin=ordered[0].origin,
+        field_origins=tuple(origins.items()),
+        parts=tuple(ordered),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def _take_first(name: str, ordered: list[CaptionRecord], values: dict, origins: dict) -> None:
+    for part in ordered:
+        value = getattr(part, name)
+        if value:
+            values[name], origins[name] = value, part.origin
+            return
+
+
+def _take_alt(parts: list[CaptionRecord], values: dict, origins: dict) -> None:
+    ordered = sorted(parts, key=lambda p: ALT_PRECEDENCE.index(p.origin.kind))
+    for part in ordered:
+        if part.alt is not None:
+            values["alt"], origins["alt"] = part.alt, part.origin
+            return
+
+
+def _take_keywords(ordered: list[CaptionRecord], values: dict, origins: dict) -> None:
+    """The union of every source's keywords, in precedence order, case-insensitively unique."""
+    keywords: dict[str, str] = {}
+    for part in ordered:
+        for keyword in part.keywords:
+            keywords.setdefault(keyword.casefold(), keyword)
+        if part.keywords and "keywords" not in origins:
+            origins["keywords"] = part.origin
+    if keywords:
+        values["keywords"] = tuple(keywords.values())

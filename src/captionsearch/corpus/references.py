@@ -1,0 +1,37 @@
+"""What an image reference in a corpus file points at.
+
+Records from different sources describe the same photo when their ``image``
+is equal, so every reader turns references into one canonical form: the
+resolved absolute POSIX path of a local file, or the URL unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+# Two letters at least, so a Windows drive ("C:") is not taken for a scheme.
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]+:|//)", re.IGNORECASE)
+
+
+def is_url(reference: str) -> bool:
+    """http(s) and other scheme URLs, and protocol-relative ones ("//host/x"); not file: URLs."""
+    return bool(_URL.match(reference)) and not reference.lower().startswith("file:")
+
+
+def resolve_image(reference: str, referrer: Path) -> str:
+    """The canonical ``image`` for ``reference`` as written in the file ``referrer``.
+
+    Local references are resolved relative to the referring file's folder;
+    a query or fragment is dropped and %-escapes decoded, as a browser would
+    when it loads the file.
+    """
+    reference = reference.strip()
+    if is_url(reference):
+        return reference
+    if reference.lower().startswith("file://"):
+        local = unquote(urlsplit(reference).path)
+    else:
+        local = unquote(reference.split("#", 1)[0].split("?", 1)[0])
+    return (referrer.parent / local).resolve().as_posix()
