@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -257,30 +258,63 @@ class RawResults:
 
 
 class SearcherPool:
-    """One Whoosh searcher per process, shared by threads, refreshed when the index changes.
+    """One Whoosh searcher per process, shared by threads, replaced when the index changes.
 
     Opening a searcher costs ~24 ms at 100k documents and ~300 ms at 1M, so it
-    is opened once and only reopened when a newer commit exists.
+    is opened once and only replaced when a newer commit exists. Replacing
+    opens a fresh one rather than calling ``refresh()``, whose reused segment
+    readers keep the deletions they were opened with. A replaced searcher is
+    closed once the last request using it has finished.
     """
 
     def __init__(self, index_dir: str | os.PathLike[str]):
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
-        self._searcher: Any = None
+        self._current: _Lease | None = None
 
-    def get(self) -> Any:
+    @contextmanager
+    def lease(self) -> Iterator[Any]:
+        """``with pool.lease() as searcher:`` — a searcher that stays open for the block."""
+        entry = self._acquire()
+        try:
+            yield entry.searcher
+        finally:
+            self._release(entry)
+
+    def _acquire(self) -> "_Lease":
         with self._lock:
-            if self._searcher is None:
-                self._searcher = open_index(self.index_dir).searcher(weighting=scoring.BM25F())
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
-            return self._searcher
+            current = self._current
+            if current is None or not current.searcher.up_to_date():
+                fresh = _Lease(open_index(self.index_dir).searcher(weighting=scoring.BM25F()))
+                if current is not None:
+                    current.retired = True
+                    current.close_if_unused()
+                self._current = current = fresh
+            current.users += 1
+            return current
+
+    def _release(self, entry: "_Lease") -> None:
+        with self._lock:
+            entry.users -= 1
+            entry.close_if_unused()
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            if self._current is not None:
+                self._current.retired = True
+                self._current.close_if_unused()
+                self._current = None
+
+
+class _Lease:
+    def __init__(self, searcher: Any):
+        self.searcher = searcher
+        self.users = 0
+        self.retired = False
+
+    def close_if_unused(self) -> None:
+        if self.retired and self.users == 0:
+            self.searcher.close()
 
 
 def doc_count(searcher: Any) -> int:

@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from . import index, nlp
 from . import querylang as ql
@@ -156,7 +156,21 @@ def search(
     started = time.perf_counter()
     _check_paging(page, limit)
     tree = ql.parse(query)
-    searcher = searcher_pool(index_dir).get()
+    with searcher_pool(index_dir).lease() as searcher:
+        return _search(searcher, query, tree, page, limit, filters, facets, suggest, started)
+
+
+def _search(
+    searcher: Any,
+    query: str,
+    tree: ql.Node,
+    page: int,
+    limit: int,
+    filters: Sequence[str],
+    facets: bool,
+    suggest: bool,
+    started: float,
+) -> SearchPage:
     offset = (page - 1) * limit
     shown_tree, raw = tree, _run(searcher, tree, filters, offset, limit, facets)
     corrected = did_you_mean = None
@@ -322,26 +336,31 @@ class Photo:
 
 def get_photo(record_id: str, index_dir: str | Path = "index") -> Photo | None:
     """One photo by id, or None."""
-    stored = index.stored_record(searcher_pool(index_dir).get(), record_id)
+    with searcher_pool(index_dir).lease() as searcher:
+        stored = index.stored_record(searcher, record_id)
     return _photo(stored) if stored else None
 
 
 def more_like_this(record_id: str, index_dir: str | Path = "index", limit: int = 6) -> list[Photo]:
-    raw = index.more_like(searcher_pool(index_dir).get(), record_id, limit)
+    with searcher_pool(index_dir).lease() as searcher:
+        raw = index.more_like(searcher, record_id, limit)
     return [_photo(h.record) for h in raw]
 
 
-def all_photos(index_dir: str | Path = "index") -> Iterable[Photo]:
-    for stored in index.iter_stored_records(searcher_pool(index_dir).get()):
-        yield _photo(stored)
+def all_photos(index_dir: str | Path = "index") -> Iterator[Photo]:
+    with searcher_pool(index_dir).lease() as searcher:
+        for stored in index.iter_stored_records(searcher):
+            yield _photo(stored)
 
 
 def collection_facets(index_dir: str | Path = "index") -> dict[str, tuple[FacetValue, ...]]:
-    return _facet_groups(index.facet_counts(searcher_pool(index_dir).get()), ())
+    with searcher_pool(index_dir).lease() as searcher:
+        return _facet_groups(index.facet_counts(searcher), ())
 
 
 def photo_count(index_dir: str | Path = "index") -> int:
-    return index.doc_count(searcher_pool(index_dir).get())
+    with searcher_pool(index_dir).lease() as searcher:
+        return index.doc_count(searcher)
 
 
 def _photo(stored: dict[str, Any]) -> Photo:

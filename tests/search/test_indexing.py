@@ -1,0 +1,153 @@
+"""Incremental, atomic indexing on a real Whoosh index in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from captionsearch import indexing, searching
+from captionsearch.errors import IndexLocked, IndexMissing
+from captionsearch.indexing import IndexOptions, index_records
+from captionsearch.index import PID_FILE, IndexWriter
+
+from .conftest import make_record
+
+PLAIN = IndexOptions(entities=False)
+
+
+def ids(query: str, index_dir: Path) -> set[str]:
+    return {hit.id for hit in searching.search(query, index_dir, limit=100, suggest=False).hits}
+
+
+def collection(n: int = 5) -> list:
+    return [make_record(f"photo-{i}", f"The rover crossed crater number {i} on the far side.") for i in range(n)]
+
+
+def test_first_run_adds_everything_and_a_second_run_changes_nothing(index_dir: Path) -> None:
+    first = index_records(collection(), index_dir, PLAIN)
+    second = index_records(collection(), index_dir, PLAIN)
+    assert (first.added, first.updated, first.deleted, first.unchanged) == (5, 0, 0, 0)
+    assert (second.added, second.updated, second.deleted, second.unchanged) == (0, 0, 0, 5)
+    assert ids("rover", index_dir) == {f"photo-{i}" for i in range(5)}
+
+
+def test_changed_records_are_updated_and_removed_ones_deleted(index_dir: Path) -> None:
+    index_records(collection(), index_dir, PLAIN)
+    records = collection()
+    records[0] = make_record("photo-0", "A lander waits on the plain.")
+    del records[4]
+    report = index_records(records, index_dir, PLAIN)
+    assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 1, 1, 3)
+    assert ids("rover", index_dir) == {"photo-1", "photo-2", "photo-3"}
+    assert ids("lander", index_dir) == {"photo-0"}
+    assert searching.photo_count(index_dir) == 4
+
+
+def test_entities_are_cached_by_content_and_not_recomputed(index_dir: Path) -> None:
+    records = [make_record("beijing", "Engineers at Beijing Aerospace Control Center in Beijing, China, watch.")]
+    first = index_records(records, index_dir, IndexOptions(entities=True))
+    assert first.enriched == 1
+    photo = searching.get_photo("beijing", index_dir)
+    assert ("place", "Beijing") in {(e.group, e.text) for e in photo.entities}
+    # Same caption under a new id: the cache answers, the trained pipeline is not run again.
+    renamed = [make_record("beijing-2", records[0].caption)]
+    second = index_records(renamed, index_dir, IndexOptions(entities=True))
+    assert (second.added, second.deleted, second.enriched) == (1, 1, 0)
+    assert searching.get_photo("beijing-2", index_dir).entities == photo.entities
+
+
+def test_search_tier_alone_then_enrichment_later(index_dir: Path) -> None:
+    records = [make_record("p", "A probe lands near Beijing, China.")]
+    index_records(records, index_dir, PLAIN)
+    assert searching.get_photo("p", index_dir).entities == ()
+    report = index_records(records, index_dir, IndexOptions(entities=True))
+    assert report.updated == 1 and report.enriched == 1
+    assert searching.get_photo("p", index_dir).entities
+
+
+def test_rebuild_swaps_in_a_fresh_index(index_dir: Path) -> None:
+    index_records(collection(), index_dir, PLAIN)
+    report = index_records(collection(2), index_dir, IndexOptions(entities=False, rebuild=True))
+    assert report.added == 2
+    assert searching.photo_count(index_dir) == 2
+    assert not index_dir.with_name("index.rebuilding").exists()
+    assert not index_dir.with_name("index.old").exists()
+
+
+def test_searching_without_an_index_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissing, match="run 'captionsearch index corpus/' first"):
+        searching.search("rover", tmp_path / "nowhere")
+
+
+CRASHING_WRITER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from captionsearch.index import IndexWriter
+    from captionsearch.indexing import build_document, PLAIN
+    from captionsearch.records import CaptionRecord, Origin
+
+    writer = IndexWriter(sys.argv[1]).__enter__()
+    for i in range(2000):
+        record = CaptionRecord(id=f"new-{i}", image=f"/n/{i}.jpg", origin=Origin("m.json"),
+                               caption=f"A lander number {i} on the plain.")
+        writer.put(build_document(record, None, PLAIN))
+    os.kill(os.getpid(), signal.SIGKILL)  # die mid-write, before commit
+    """
+)
+
+
+def test_a_run_killed_mid_write_leaves_the_previous_index_searchable(index_dir: Path, tmp_path: Path) -> None:
+    index_records(collection(), index_dir, PLAIN)
+    script = tmp_path / "crash.py"
+    script.write_text(CRASHING_WRITER, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script), str(index_dir)], capture_output=True, timeout=120)
+    assert run.returncode == -signal.SIGKILL
+    assert (index_dir / PID_FILE).exists()  # the dead writer's pid file is left behind
+    assert ids("rover", index_dir) == {f"photo-{i}" for i in range(5)}
+    assert ids("lander", index_dir) == set()
+    # The next run clears the stale lock, says so, and completes.
+    report = index_records(collection(6), index_dir, PLAIN)
+    assert report.recovered_lock_pid is not None and report.recovered_lock_pid != os.getpid()
+    assert ids("rover", index_dir) == {f"photo-{i}" for i in range(6)}
+    assert not (index_dir / PID_FILE).exists()
+
+
+def test_an_exception_while_writing_cancels_the_whole_batch(index_dir: Path) -> None:
+    index_records(collection(), index_dir, PLAIN)
+    with pytest.raises(RuntimeError):
+        with IndexWriter(index_dir) as writer:
+            writer.put(indexing.build_document(make_record("extra", "A lander."), None, indexing.PLAIN))
+            raise RuntimeError("disk full")
+    assert ids("lander", index_dir) == set()
+    assert searching.photo_count(index_dir) == 5
+
+
+def test_a_live_writer_blocks_a_second_one_with_a_clear_message(index_dir: Path) -> None:
+    index_records(collection(), index_dir, PLAIN)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(
+            """
+            import sys, time
+            from captionsearch.index import IndexWriter
+            w = IndexWriter(sys.argv[1]).__enter__()
+            print("locked", flush=True)
+            time.sleep(60)
+            """
+        ), str(index_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(IndexLocked, match=f"being written by process {holder.pid}"):
+            index_records(collection(6), index_dir, PLAIN)
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()

@@ -1,0 +1,66 @@
+"""One normalise path for captions and queries: variants meet, offsets point at the original words."""
+
+from __future__ import annotations
+
+import pytest
+
+from captionsearch import nlp
+
+
+def stems(text: str) -> list[str]:
+    return nlp.normalise(text)
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("rover", "rovers", "Rover", "ROVERS"),
+        ("simulation", "simulated", "simulating", "simulations", "simulate"),
+        ("landing", "landed", "lands", "land"),
+        ("Kármán", "Karman", "KARMAN", "kárman"),
+        ("photo", "photos"),
+    ],
+)
+def test_morphological_case_and_accent_variants_share_one_term(variants: tuple[str, ...]) -> None:
+    assert len({tuple(stems(v)) for v in variants}) == 1
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("Chang'e-4", "Chang'e 4", "Chang’e 4", "Chang'e4", "CHANG'E-4"),
+        ("Yutu-2", "Yutu 2", "Yutu2", "yutu-2"),
+        ("far-side", "far side", "Far Side"),
+    ],
+)
+def test_punctuation_variants_of_names_give_the_same_term_sequence(variants: tuple[str, ...]) -> None:
+    assert len({tuple(stems(v)) for v in variants}) == 1
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("lander", "landing"),  # a spacecraft is not an event
+        ("Chang'e", "change"),  # the apostrophe keeps a name apart from an English word
+        ("art", "artist"),
+        ("news", "new"),
+        ("moon", "month"),
+    ],
+)
+def test_distinct_words_stay_distinct(a: str, b: str) -> None:
+    assert stems(a) != stems(b)
+
+
+def test_possessives_and_punctuation_are_not_terms() -> None:
+    assert stems("the moon's far side — China's probe.") == ["the", "moon", "far", "side", "china", "probe"]
+
+
+def test_tokens_keep_offsets_of_the_original_text() -> None:
+    text = "Yutu-2 crossed Kármán’s rim; Chang’e 4 watched."
+    for token in nlp.tokenize(text):
+        assert text[token.start : token.end] == token.text
+    assert [t.text for t in nlp.tokenize(text)][:4] == ["Yutu", "2", "crossed", "Kármán"]
+
+
+def test_words_are_folded_but_not_stemmed() -> None:
+    assert nlp.words("Simulated Kármán rovers") == ["simulated", "karman", "rovers"]
