@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from . import nlp
 from .cache import ResultCache
-
+from .corpus import read_corpus
 from .errors import CorpusError
 from .index import IndexDocument, IndexWriter, read_states
 from .progress import Progress
@@ -78,8 +78,6 @@ class IndexOptions:
 
 def index_corpus(paths: Sequence[str | Path], index_dir: str | Path, options: IndexOptions = IndexOptions()) -> IndexReport:
     """Read ``paths`` and bring the index in ``index_dir`` up to date with them."""
-    from .corpus import read_corpus  # TEMP until corpus lands
-
     corpus = read_corpus(paths, include=options.include, exclude=options.exclude)
     report = index_records(corpus.records, index_dir, options)
     return replace(report, errors=corpus.errors, files=len(corpus.files))

@@ -1,0 +1,90 @@
+"""The command line, called as `main(argv)`: output, JSON, exit codes, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from captionsearch.cli import build_parser, main
+
+
+@pytest.fixture(scope="module")
+def cli_index(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index_dir = tmp_path_factory.mktemp("cli") / "index"
+    assert main(["index", str(corpus_dir), "--index", str(index_dir), "--no-entities", "-q"]) == 0
+    return index_dir
+
+
+def test_search_prints_hits_with_matches_marked(cli_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "rovers", "--index", str(cli_index), "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('5 photos match "rovers"')
+    assert "The **Rover**" in out and "lunar **rover**" in out
+    assert "image: " in out and "id: the-rover" in out
+
+
+def test_search_json_is_the_documented_shape(cli_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "far", "side", "--index", str(cli_index), "--json", "--limit", "3"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["query"] == "far side" and data["limit"] == 3 and len(data["hits"]) == 3
+    assert data["hits"][0]["rank"] == 1 and data["total"] >= 3
+
+
+def test_nothing_found_exits_1(cli_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "zeppelin", "--index", str(cli_index)]) == 1
+    assert '0 photos match "zeppelin"' in capsys.readouterr().out
+
+
+def test_a_typo_is_corrected_and_said(cli_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "simulaton", "--index", str(cli_index)]) == 0
+    assert 'showing results for "simulation"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("query", ['"far side', "rover OR", "colour:red", "(rover"])
+def test_query_syntax_errors_are_one_line_and_exit_2(cli_index: Path, capsys: pytest.CaptureFixture[str], query: str) -> None:
+    assert main(["search", query, "--index", str(cli_index)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("captionsearch: error: ") and captured.err.count("\n") == 1
+    assert "Traceback" not in captured.err
+
+
+def test_missing_index_says_what_to_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "rover", "--index", str(tmp_path / "none")]) == 2
+    assert "run 'captionsearch index corpus/' first" in capsys.readouterr().err
+
+
+def test_bad_input_is_named_the_rest_indexed_and_the_exit_is_2(
+    corpus_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, corpus)
+    (corpus / "extra.json").write_text('[\n  {"id": "x", "image": "x.jpg",\n  "caption": oops}\n]\n', encoding="utf-8")
+    (corpus / "images" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    index_dir = tmp_path / "index"
+    assert main(["index", str(corpus), "--index", str(index_dir), "--no-entities"]) == 2
+    err = capsys.readouterr().err
+    assert f"{corpus / 'extra.json'}:3" in err
+    assert "broken.jpg" in err
+    assert "Traceback" not in err
+    assert main(["search", "rover", "--index", str(index_dir)]) == 0  # the good files were indexed
+
+
+def test_unchanged_corpus_reindexes_nothing(cli_index: Path, corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["index", str(corpus_dir), "--index", str(cli_index), "--no-entities"]) == 0
+    assert "0 added, 0 updated, 0 removed, 11 unchanged" in capsys.readouterr().out
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert {"index", "search", "audit", "serve", "settings"} <= set(commands)
+    for name in commands:
+        with pytest.raises(SystemExit) as exited:
+            main([name, "--help"])
+        assert exited.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"usage: captionsearch {name}") and len(out) > 200, name
