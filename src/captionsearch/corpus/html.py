@@ -109,6 +109,7 @@ class ImageElement:
     adjacent_text: str = ""  # visible text right next to the image in the same parent
     heading: str = ""
     caption: str = ""
+    in_figure: bool = False
     suppressed: frozenset[str] = frozenset()  # rule ids; "*" means every rule
 
     @property
@@ -459,6 +460,7 @@ def _image_element(page: _Page, node: Node) -> ImageElement:
         adjacent_text=_adjacent_text(node),
         heading=page.heading_for(node),
         caption=caption,
+        in_figure=any(a.tag == "figure" for a in node.ancestors()),
         suppressed=page.suppressed_for(node),
     )
 

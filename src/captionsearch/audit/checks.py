@@ -1,0 +1,282 @@
+"""Small checks: text predicates, and per-rule finders composed of them.
+
+A finder takes a Subject and the run's context and yields Hits (a message
+key and the values it names). Message text lives with the rule in rules.py.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Iterator, Mapping
+
+from .model import Hit, Subject
+
+IMAGE_EXTENSIONS = "jpe?g|png|gif|webp|svg|tiff?|bmp|heic|heif|avif|ico|jxl|raw|cr2|nef|dng|psd|pdf"
+_FILE_NAME = re.compile(rf"^[^\s/\\]+\.({IMAGE_EXTENSIONS})$", re.I)
+_PATH = re.compile(r"^\S*[/\\]\S*$")
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|data:)\S*$", re.I)
+_CAMERA_NAME = re.compile(
+    r"^(?:dsc|dscn|dscf|img|image|pxl|gopr|dji|mvimg|sam|wp|p|vid|photo|pict?|screen[ _-]?shot)"
+    r"[ _-]*\d{2,}[\w .-]*$",
+    re.I,
+)
+_NUMBERED_GENERIC = re.compile(
+    r"^(?:an? |the )?(?:image|img|photo|photograph|picture|pic|graphic|figure|fig|slide|"
+    r"screenshot|thumbnail|thumb|banner|icon|untitled|spacer|placeholder|item)s?[ _#.-]*\d*$",
+    re.I,
+)
+_INSTRUCTION = re.compile(
+    r"^(?:insert|add|enter|type|write|put)?\s*(?:your\s+)?(?:alt(?:ernative)?|alt[ -]?text|image description|description)"
+    r"(?:\s+(?:text|here|goes here|tag))*$|^(?:todo|tbd|fixme|xxx)\b|^lorem ipsum",
+    re.I,
+)
+# Whole texts that stand in for a description (compared case- and space-insensitively).
+PLACEHOLDER_PHRASES = frozenset(
+    {
+        "image", "photo", "photograph", "picture", "pic", "img", "graphic", "spacer", "blank",
+        "untitled", "untitled image", "todo", "tbd", "fixme", "alt", "alt text", "alttext",
+        "alternative text", "description", "image description", "placeholder", "null", "none",
+        "n/a", "na", "undefined", "nil", "empty", "missing", "default", "test", "temp", "tmp",
+        "insert alt text", "add alt text", "alt text here", "enter alt text", "click here",
+        "read more", "more", "logo", "photo 1", "thumbnail", "banner", "an image", "a photo",
+        "a picture", "the image", "the photo", "the picture",
+    }
+)
+REDUNDANT_MEDIA = r"image|img|photo|photograph|picture|pic|graphic"
+_PREFIX = re.compile(
+    rf"^(?:(?:this|here)\s+is\s+)?(?:an?\s+|the\s+)?(?:{REDUNDANT_MEDIA})s?\s+"
+    r"(?:of|showing|shows|depicting|depicts|with|featuring)\b",
+    re.I,
+)
+_SUFFIX = re.compile(rf"\s*[(\[\-,:–—]?\s*(?:an?\s+)?\b(?:{REDUNDANT_MEDIA})s?[)\].]?\s*$", re.I)
+_WORD = re.compile(r"[^\W_]+", re.U)
+
+
+@dataclass
+class Context:
+    """What the finders need beyond one subject: thresholds and the run's shared judgements."""
+
+    max_alt_length: int = 150
+    extra_placeholders: frozenset[str] = frozenset()
+    redundancy_threshold: float = 0.8
+    vagueness: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # text -> reasons ("" key)
+    duplicate_of: Mapping[int, Subject] = field(default_factory=dict)  # id(subject) -> first with that alt
+
+
+# -- text predicates ----------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and spacing-insensitive form for comparisons."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def file_stem(name: str) -> str:
+    return fold(re.sub(r"[_\-.+%]+", " ", PurePosixPath(name.split("?")[0]).stem)).strip()
+
+
+def looks_like_file_name(alt: str) -> str:
+    """'url', 'path', 'file' when the text is one of those, else ''."""
+    text = alt.strip()
+    if _URL.match(text):
+        return "url"
+    if _FILE_NAME.match(text):
+        return "file"
+    if _PATH.match(text) and re.search(rf"\.({IMAGE_EXTENSIONS})$|^[./~]", text, re.I):
+        return "path"
+    return ""
+
+
+def matching_file_name(alt: str, names: tuple[str, ...]) -> str:
+    """The image's own file name when the alt is that name or its stem (separators ignored)."""
+    folded = fold(alt).strip(" .")
+    spaced = file_stem(alt)
+    for name in names:
+        base = PurePosixPath(name.split("?")[0]).name
+        if base and (folded == fold(base) or (spaced and spaced == file_stem(base))):
+            return base
+    return ""
+
+
+def placeholder_kind(alt: str, extra: frozenset[str] = frozenset()) -> str:
+    """Why the text is a placeholder ('generic', 'camera', 'instruction', 'symbols'), or ''."""
+    text = fold(alt).strip(" .:;!?")
+    if not text:
+        return ""
+    if not any(ch.isalnum() for ch in text):
+        return "symbols"
+    if text in PLACEHOLDER_PHRASES or text in {fold(w) for w in extra}:
+        return "generic"
+    if _INSTRUCTION.match(text):
+        return "instruction"
+    if _CAMERA_NAME.match(text):
+        return "camera"
+    if _NUMBERED_GENERIC.match(text):
+        return "generic"
+    return ""
+
+
+def redundant_media_phrase(alt: str) -> str:
+    """The 'image of ...' style phrase at the start or end of the text, or ''."""
+    text = alt.strip()
+    match = _PREFIX.match(text)
+    if match:
+        return match.group(0)
+    match = _SUFFIX.search(text)
+    if match and len(words(text[: match.start()])) >= 1:
+        return match.group(0).strip()
+    return ""
+
+
+def similarity(a: str, b: str) -> float:
+    """Share of words in common, relative to the longer text (1.0: same words)."""
+    left, right = words(a), words(b)
+    if not left or not right:
+        return 0.0
+    if left == right:
+        return 1.0
+    common = sum(min(left.count(w), right.count(w)) for w in set(left))
+    return common / max(len(left), len(right))
+
+
+# -- finders ------------------------------------------------------------------
+
+
+def is_exposed(subject: Subject) -> bool:
+    return not subject.hidden
+
+
+def has_text_alternative(subject: Subject) -> bool:
+    return subject.name is not None and bool(subject.name.strip())
+
+
+def alt_text(subject: Subject) -> str:
+    """The text alternative a reader hears, when the image has one."""
+    return (subject.name or "").strip() if is_exposed(subject) and not subject.decorative else ""
+
+
+def find_alt_missing(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    if not is_exposed(subject):
+        return
+    if subject.decorative:
+        if subject.only_content and subject.in_control:
+            yield Hit("only-content", {"control": subject.in_control})
+        return
+    if subject.kind == "markdown":
+        if not (subject.alt or "").strip():
+            yield Hit("markdown")
+        return
+    if subject.kind in ("manifest", "metadata"):
+        # A catalogue entry without alt is only a problem when nothing else gives the photo one.
+        if not (subject.alt or "").strip() and not subject.alt_elsewhere:
+            yield Hit("record")
+        return
+    if has_text_alternative(subject):
+        return
+    if subject.alt is not None and subject.tag == "img" and not subject.role:
+        yield Hit("whitespace")
+    elif "aria-labelledby" in subject.exposing_attributes:
+        yield Hit("labelledby")
+    elif subject.tag == "object":
+        yield Hit("object")
+    else:
+        yield Hit("default" if subject.tag == "img" else "element")
+
+
+def find_decorative_exposed(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    if not subject.decorative or not is_exposed(subject) or subject.kind != "html":
+        return
+    reasons = []
+    if subject.focusable:
+        reasons.append("it is focusable")
+    if subject.exposing_attributes:
+        reasons.append("it has " + ", ".join(subject.exposing_attributes))
+    if reasons:
+        yield Hit("default", {"reasons": " and ".join(reasons)})
+
+
+def find_alt_filename(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    text = alt_text(subject)
+    if not text:
+        return
+    own = matching_file_name(text, subject.image_names)
+    if own:
+        yield Hit("own", {"file": own})
+        return
+    kind = looks_like_file_name(text)
+    if kind:
+        yield Hit(kind)
+
+
+def find_alt_placeholder(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    text = alt_text(subject)
+    if not text or matching_file_name(text, subject.image_names) or looks_like_file_name(text):
+        return
+    kind = placeholder_kind(text, ctx.extra_placeholders)
+    if kind:
+        yield Hit(kind)
+
+
+def find_alt_vague(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    text = alt_text(subject)
+    if not text or placeholder_kind(text, ctx.extra_placeholders) or looks_like_file_name(text):
+        return
+    if matching_file_name(text, subject.image_names):
+        return
+    reasons = ctx.vagueness.get(text, ())
+    if reasons:
+        yield Hit("default", {"reason": "; ".join(reasons)})
+
+
+def find_alt_redundant_prefix(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    text = alt_text(subject)
+    phrase = redundant_media_phrase(text) if text else ""
+    if phrase and not placeholder_kind(text, ctx.extra_placeholders):
+        yield Hit("default", {"phrase": phrase})
+
+
+def find_alt_redundant_text(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    text = alt_text(subject)
+    if not text:
+        return
+    neighbours = (
+        ("figure caption", subject.figcaption),
+        ("caption", subject.caption if subject.kind != "html" else ""),
+        (f"{subject.in_control} text", subject.link_text),
+        ("text next to it", subject.adjacent_text),
+    )
+    for where, other in neighbours:
+        if other and similarity(text, other) >= ctx.redundancy_threshold:
+            yield Hit("default", {"where": where, "text": other})
+            return
+
+
+def find_alt_too_long(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    text = alt_text(subject)
+    if len(text) > ctx.max_alt_length:
+        yield Hit("default", {"length": len(text), "limit": ctx.max_alt_length})
+
+
+def find_alt_duplicate(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    first = ctx.duplicate_of.get(id(subject))
+    if first is not None:
+        yield Hit("default", {"first": first.where, "image": first.image or first.selector})
+
+
+def find_caption_missing(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    if subject.gallery_photo and is_exposed(subject) and not subject.decorative and not subject.caption.strip():
+        yield Hit("default")
+
+
+def find_caption_vague(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    caption = subject.caption.strip()
+    if subject.gallery_photo and caption and ctx.vagueness.get(caption):
+        yield Hit("default", {"caption": caption, "reason": "; ".join(ctx.vagueness[caption])})

@@ -1,0 +1,135 @@
+"""``captionsearch audit``: the command-line face of the audit. Imports nothing heavy.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings that fail, 2 a usage,
+configuration or input error (CI can tell "the photos need work" from "the
+audit could not run").
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import CaptionSearchError
+from .model import SEVERITIES
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+def add_parser(subparsers: Any) -> None:
+    """Create the "audit" subcommand with all its flags; its handler is run()."""
+    parser = subparsers.add_parser(
+        "audit",
+        help="check that every image has a text alternative a blind reader can use",
+        description="Audit the alt text and captions of HTML pages, Markdown, manifests and image "
+        "metadata (a folder means everything in it). Settings come from [tool.captionsearch.audit] "
+        "in pyproject.toml; flags override them.",
+        epilog="Exit codes: 0 nothing at or above --fail-on, 1 findings that fail, 2 usage or input "
+        "error. 'captionsearch audit --list-rules' lists the rules; '--explain RULE' shows one.",
+    )
+    configure(parser)
+    parser.set_defaults(func=run)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to audit")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that fails the run (default: error)")
+    parser.add_argument("--select", metavar="RULES", help="comma-separated rules to run (default: all)")
+    parser.add_argument("--ignore", metavar="RULES", help="comma-separated rules not to run")
+    parser.add_argument("--severity", action="append", metavar="RULE=LEVEL",
+                        help="override a rule's severity (notice, warning, error); repeatable")
+    parser.add_argument("--max-alt-length", type=int, metavar="N", help="alt-too-long limit (default: 150)")
+    parser.add_argument("--vague-min-words", type=int, metavar="N",
+                        help="fewest distinct content words of a description (default: 2)")
+    parser.add_argument("--include", action="append", metavar="GLOB", help="only files matching GLOB; repeatable")
+    parser.add_argument("--exclude", action="append", metavar="GLOB", help="skip files matching GLOB; repeatable")
+    parser.add_argument("--baseline", metavar="FILE", help="accept the findings listed in FILE; only new ones count")
+    parser.add_argument("--write-baseline", metavar="FILE", help="write every current finding to FILE and exit 0")
+    parser.add_argument("--help-base-url", metavar="URL", help="where rule pages live (<URL><rule-id>.md)")
+    parser.add_argument("--pipeline", metavar="NAME", help="spaCy pipeline for the vague rules")
+    parser.add_argument("--config", metavar="PYPROJECT", help="pyproject.toml to read (default: the nearest one)")
+    parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
+    parser.add_argument("--explain", metavar="RULE", help="show a rule's documentation and exit")
+
+
+def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+    """Settings given on the command line (None: not given)."""
+    return {
+        "select": args.select,
+        "ignore": args.ignore,
+        "severity": ",".join(args.severity) if args.severity else None,
+        "fail_on": args.fail_on,
+        "max_alt_length": args.max_alt_length,
+        "vague_min_words": args.vague_min_words,
+        "include": args.include,
+        "exclude": args.exclude,
+        "help_base_url": args.help_base_url,
+        "baseline": args.baseline,
+        "pipeline": args.pipeline,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the audit the flags describe; returns the exit code."""
+    try:
+        return _run(args)
+    except CaptionSearchError as exc:
+        print(f"captionsearch audit: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .config import load_audit_config
+    from .docs import explain, list_rules
+
+    if args.list_rules:
+        print(list_rules(), end="")
+        return EXIT_OK
+    if args.explain:
+        print(explain(args.explain), end="")
+        return EXIT_OK
+    if not args.paths:
+        print("captionsearch audit: error: give the files or folders to audit, e.g. 'captionsearch audit corpus/'",
+              file=sys.stderr)
+        return EXIT_ERROR
+    config = load_audit_config(overrides_from(args), Path(args.config) if args.config else None)
+    return audit_and_report(args, config)
+
+
+def audit_and_report(args: argparse.Namespace, config: Any) -> int:
+    from .baseline import read_baseline, write_baseline
+    from .reporters import REPORTERS
+    from .runner import audit_paths
+
+    accepted = read_baseline(Path(config.baseline)) if config.baseline and not args.write_baseline else None
+    result = audit_paths(args.paths, config, accepted)
+    if args.write_baseline:
+        count = write_baseline(Path(args.write_baseline), result.findings)
+        print(f"wrote {count} finding{'s' if count != 1 else ''} to baseline {args.write_baseline}", file=sys.stderr)
+        return EXIT_ERROR if result.errors else EXIT_OK
+    report = REPORTERS[args.format](result, config)
+    if args.output:
+        Path(args.output).write_text(report, encoding="utf-8")
+    else:
+        sys.stdout.write(report)
+    for error in result.errors:
+        print(f"captionsearch audit: input error: {error}", file=sys.stderr)
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.failing(config.fail_on) else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``captionsearch audit`` on its own (the pre-commit hook's entry point)."""
+    parser = argparse.ArgumentParser(prog="captionsearch audit")
+    configure(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

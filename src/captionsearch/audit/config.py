@@ -1,0 +1,116 @@
+"""The audit's settings: ``[tool.captionsearch.audit]`` in pyproject.toml, then flags.
+
+Declared once in AUDIT_SETTINGS (name, default, help); the same table feeds
+the loader, ``captionsearch audit --help`` and a docs test. Environment
+variables are not read for the audit, so a CI run depends only on the
+repository's files and the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import ConfigError
+from ..settings import Setting, find_pyproject, load_settings, parse_list, parse_positive_int, read_table, resolve
+from .model import SEVERITIES
+from .rules import RULES
+
+DEFAULT_HELP_BASE = "https://github.com/captionsearch/captionsearch/blob/main/src/captionsearch/audit/rules/"
+
+
+def parse_severity(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in SEVERITIES:
+        raise ValueError(f"expected one of {', '.join(SEVERITIES)}, got {value!r}")
+    return text
+
+
+def parse_rules(value: Any) -> tuple[str, ...]:
+    ids = parse_list(value)
+    unknown = [i for i in ids if i not in RULES]
+    if unknown:
+        raise ValueError(f"unknown rule {', '.join(unknown)}; run 'captionsearch audit --list-rules'")
+    return ids
+
+
+def parse_severity_map(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        pairs = [part.split("=", 1) for part in parse_list(value)]
+        if any(len(p) != 2 for p in pairs):
+            raise ValueError(f"expected RULE=SEVERITY pairs, got {value!r}")
+        value = dict(pairs)
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a table of rule = severity, got {value!r}")
+    return {parse_rules(k)[0]: parse_severity(v) for k, v in value.items()}
+
+
+def parse_fraction(value: Any) -> float:
+    number = float(value)
+    if not 0 < number <= 1:
+        raise ValueError(f"expected a number above 0 and at most 1, got {value!r}")
+    return number
+
+
+AUDIT_SETTINGS: tuple[Setting, ...] = (
+    Setting("select", (), "Rules to run (default: all).", parse_rules),
+    Setting("ignore", (), "Rules not to run.", parse_rules),
+    Setting("severity", {}, "Severity overrides: a table (or RULE=SEVERITY,...) of notice, warning, error.",
+            parse_severity_map),
+    Setting("fail_on", "error", "Lowest severity that fails the run (exit code 1).", parse_severity),
+    Setting("max_alt_length", 150, "alt-too-long: longest alt text, in characters.", parse_positive_int),
+    Setting("vague_min_words", 2, "alt-vague, caption-vague: fewest distinct content words of a description.",
+            parse_positive_int),
+    Setting("generic_nouns", (), "alt-vague: extra nouns that name nothing concrete.", parse_list),
+    Setting("placeholder_words", (), "alt-placeholder: extra texts that are placeholders.", parse_list),
+    Setting("redundancy", 0.8, "alt-redundant-text: share of words in common that counts as repeating.",
+            parse_fraction),
+    Setting("include", (), "Glob patterns of files to audit inside the given folders (default: all inputs).",
+            parse_list),
+    Setting("exclude", (), "Glob patterns of files to skip.", parse_list),
+    Setting("help_base_url", DEFAULT_HELP_BASE,
+            "Where rule pages live: <base><rule-id>.md, or a URL with {rule} in it."),
+    Setting("baseline", "", "Baseline file of accepted findings."),
+)
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """The effective audit settings of one run."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, str] | None = None
+    fail_on: str = "error"
+    max_alt_length: int = 150
+    vague_min_words: int = 2
+    generic_nouns: tuple[str, ...] = ()
+    placeholder_words: tuple[str, ...] = ()
+    redundancy: float = 0.8
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    help_base_url: str = DEFAULT_HELP_BASE
+    baseline: str = ""
+    pipeline: str = "en_core_web_sm"
+
+    def active_rules(self) -> tuple[str, ...]:
+        chosen = self.select or tuple(RULES)
+        return tuple(r for r in RULES if r in chosen and r not in self.ignore)
+
+    def severity_of(self, rule_id: str) -> str:
+        return (self.severity or {}).get(rule_id, RULES[rule_id].severity)
+
+
+def load_audit_config(overrides: Mapping[str, Any] | None = None, pyproject: Path | None = None) -> AuditConfig:
+    """Defaults, then ``[tool.captionsearch.audit]``, then ``overrides`` (command-line flags)."""
+    path = pyproject if pyproject is not None else find_pyproject()
+    table = read_table(path, "tool.captionsearch.audit")
+    values = resolve(AUDIT_SETTINGS, table, overrides, environ={}, where="[tool.captionsearch.audit]")
+    pipeline = load_settings(pyproject=path)["pipeline"] if path is not None else "en_core_web_sm"
+    if (overrides or {}).get("pipeline"):
+        pipeline = overrides["pipeline"]
+    try:
+        return AuditConfig(**values, pipeline=pipeline)
+    except TypeError as exc:  # a setting declared above but not in AuditConfig
+        raise ConfigError(f"audit settings out of step: {exc}") from exc

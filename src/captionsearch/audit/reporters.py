@@ -1,0 +1,203 @@
+"""Reporters: one small function per output format, all reading the same AuditResult.
+
+Output is deterministic (sorted findings, no timestamps) so it can be
+compared byte for byte in tests and diffed between CI runs.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from typing import Callable
+from xml.sax.saxutils import escape, quoteattr
+
+from .. import __version__
+from .config import AuditConfig
+from .model import SEVERITIES, AuditResult, Finding
+from .rules import RULES
+
+JSON_SCHEMA_VERSION = 1
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVELS = {"error": "error", "warning": "warning", "notice": "note"}
+INFORMATION_URI = "https://pypi.org/project/captionsearch/"
+
+
+def summary(result: AuditResult, fail_on: str) -> dict[str, object]:
+    counts = {s: sum(1 for f in result.findings if f.severity == s) for s in reversed(SEVERITIES)}
+    return {
+        "files": len(result.files),
+        "findings": len(result.findings),
+        "by_severity": counts,
+        "failing": len(result.failing(fail_on)),
+        "fail_on": fail_on,
+        "baselined": result.baselined,
+        "suppressed": result.suppressed,
+        "input_errors": len(result.errors),
+    }
+
+
+def render_text(result: AuditResult, config: AuditConfig) -> str:
+    """Grouped by file: path:line:col, severity, rule, message, then the snippet."""
+    lines = []
+    for path, findings in groupby(result.findings, key=lambda f: f.path):
+        lines.append(path)
+        for f in findings:
+            review = " (needs review)" if f.heuristic else ""
+            lines.append(f"  {f.path}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}{review}")
+            if f.snippet:
+                lines.append(f"      {_one_line(f.snippet)}")
+        lines.append("")
+    lines += [f"input error: {e}" for e in result.errors]
+    counts = summary(result, config.fail_on)
+    by = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts["by_severity"].items() if n)
+    tail = f"{counts['findings']} finding{'s' if counts['findings'] != 1 else ''}"
+    tail += f" ({by})" if by else ""
+    tail += f" in {counts['files']} file{'s' if counts['files'] != 1 else ''}; {counts['failing']} at or above {config.fail_on}"
+    extras = [f"{counts[k]} {k}" for k in ("baselined", "suppressed") if counts[k]]
+    lines.append(tail + (f" ({', '.join(extras)})" if extras else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(snippet: str, limit: int = 200) -> str:
+    text = " ".join(snippet.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def render_json(result: AuditResult, config: AuditConfig) -> str:
+    document = {
+        "version": JSON_SCHEMA_VERSION,
+        "tool": {"name": "captionsearch audit", "version": __version__},
+        "summary": summary(result, config.fail_on),
+        "findings": [f.to_dict() for f in result.findings],
+        "errors": list(result.errors),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_rule(rule_id: str, config: AuditConfig) -> dict[str, object]:
+    rule = RULES[rule_id]
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.help},
+        "fullDescription": {"text": rule.description},
+        "help": {"text": f"{rule.description} Fix: {rule.fix}", "markdown": f"{rule.description}\n\n**Fix:** {rule.fix}"},
+        "helpUri": rule.help_url(config.help_base_url),
+        "defaultConfiguration": {"level": SARIF_LEVELS[config.severity_of(rule.id)]},
+        "properties": {
+            "tags": list(rule.tags),
+            "precision": "medium" if rule.heuristic else "high",
+            "problem.severity": {"notice": "recommendation"}.get(config.severity_of(rule.id), config.severity_of(rule.id)),
+        },
+    }
+
+
+def render_sarif(result: AuditResult, config: AuditConfig) -> str:
+    """SARIF 2.1.0 for GitHub code scanning: rules with helpUri, results with stable fingerprints."""
+    rule_ids = list(RULES)
+    results = [
+        {
+            "ruleId": f.rule,
+            "ruleIndex": rule_ids.index(f.rule),
+            "level": SARIF_LEVELS[f.severity],
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": f.line, "startColumn": f.column, "snippet": {"text": f.snippet}},
+                    },
+                    **({"logicalLocations": [{"name": f.selector, "kind": "element"}]} if f.selector else {}),
+                }
+            ],
+            "partialFingerprints": {"captionsearchFinding/v1": f.fingerprint},
+        }
+        for f in result.findings
+    ]
+    run = {
+        "tool": {
+            "driver": {
+                "name": "captionsearch-audit",
+                "version": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [sarif_rule(r, config) for r in rule_ids],
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+        "invocations": [
+            {
+                "executionSuccessful": not result.errors,
+                "toolExecutionNotifications": [{"message": {"text": e}, "level": "error"} for e in result.errors],
+            }
+        ],
+    }
+    document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _uri(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path.replace("\\", "/").removeprefix("./"))
+
+
+def render_junit(result: AuditResult, config: AuditConfig) -> str:
+    """One test case per audited file; findings at or above --fail-on are its failures."""
+    failing = {id(f) for f in result.failing(config.fail_on)}
+    by_file = {path: [f for f in result.findings if f.path == path] for path in sorted({*result.files, *(f.path for f in result.findings)})}
+    cases, failures = [], 0
+    for path, findings in by_file.items():
+        fails = [f for f in findings if id(f) in failing]
+        body = ""
+        if fails:
+            failures += 1
+            text = "\n".join(_finding_line(f) for f in fails)
+            body += f"<failure type=\"captionsearch-audit\" message={quoteattr(f'{len(fails)} finding(s) at or above {config.fail_on}')}>{escape(text)}</failure>"
+        others = [f for f in findings if id(f) not in failing]
+        if others:
+            body += f"<system-out>{escape(chr(10).join(_finding_line(f) for f in others))}</system-out>"
+        cases.append(f"    <testcase classname=\"captionsearch.audit\" name={quoteattr(path)}>{body}</testcase>")
+    errors = len(result.errors)
+    error_cases = [
+        f"    <testcase classname=\"captionsearch.audit\" name=\"input\"><error type=\"input-error\" message={quoteattr(e)}/></testcase>"
+        for e in result.errors
+    ]
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="captionsearch audit" tests="{len(cases) + errors}" failures="{failures}" errors="{errors}">\n'
+        f'  <testsuite name="captionsearch audit" tests="{len(cases) + errors}" failures="{failures}" errors="{errors}">\n'
+    )
+    return head + "\n".join(cases + error_cases) + ("\n" if cases or error_cases else "") + "  </testsuite>\n</testsuites>\n"
+
+
+def _finding_line(f: Finding) -> str:
+    return f"{f.path}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}"
+
+
+def render_github(result: AuditResult, config: AuditConfig) -> str:
+    """GitHub Actions workflow commands: ::error file=...,line=...,col=...,title=...::message"""
+    commands = {"error": "error", "warning": "warning", "notice": "notice"}
+    lines = []
+    for f in result.findings:
+        props = f"file={_prop(f.path)},line={f.line},col={f.column},title={_prop(f.rule)}"
+        lines.append(f"::{commands[f.severity]} {props}::{_data(f.message + ' ' + f.help_url)}")
+    lines += [f"::error title=input error::{_data(e)}" for e in result.errors]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+REPORTERS: dict[str, Callable[[AuditResult, AuditConfig], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "sarif": render_sarif,
+    "junit": render_junit,
+    "github": render_github,
+}

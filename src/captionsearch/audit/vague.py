@@ -1,0 +1,107 @@
+"""Is a text alternative vague? A judgement from spaCy's parts of speech and lemmas.
+
+A description of a photo names what is in it. The judgement looks at the
+content words (nouns, proper nouns, verbs, adjectives, numbers) by lemma:
+
+* no concrete noun: no noun or proper noun other than generic ones
+  ("view", "image", "scene", "art"...) and abstract ones (events and
+  activities: "landing", "mission", "journey", nouns ending in -tion, -ment,
+  -ness, -ity...), e.g. "Closing In" (a verb and a particle), "Down and Down",
+  "The view", "A Soft Landing";
+* too few distinct content words for an informative photo (fewer than the
+  ``vague-min-words`` setting), e.g. "The Rover", "Touchdown".
+
+Proper nouns are always concrete (they name someone or something).
+
+Titles in Title Case fool the tagger into proper nouns ("First Light"), so a
+text whose words are all capitalised is tagged in lower case. spaCy is
+imported only when a vague rule runs; texts go through ``nlp.pipe`` in one batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
+NOUN_POS = frozenset({"NOUN", "PROPN"})
+GENERIC_NOUNS = frozenset(
+    """image photo photograph picture pic img graphic illustration view scene shot snapshot
+    thing stuff something anything everything object item detail part piece way moment time
+    look glimpse sight closeup close-up overview panorama landscape background foreground
+    spacer icon figure slide frame capture title caption description untitled art artwork
+    photography""".split()
+)
+ABSTRACT_NOUNS = frozenset(
+    """journey mission trip adventure history story moment day night event time success
+    arrival departure approach return beginning end start finish goal dream idea memory
+    feeling mood beauty wonder hope future past progress step milestone launch flight visit""".split()
+)
+ABSTRACT_SUFFIXES = ("ing", "tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "hood", "ism")
+# Nouns with those endings that name things one can see.
+CONCRETE_EXCEPTIONS = frozenset(
+    """building painting drawing ring king wing string ceiling railing clothing bedding
+    station nation ocean monument instrument equipment apartment compartment pavement
+    basement document ornament city university fence lance"""
+    .split()
+)
+
+
+SMALL_WORDS = frozenset("a an the and but or nor for so yet on at to from by of in into with as up out".split())
+
+
+def is_title_case(text: str) -> bool:
+    """A headline: every word but short function words starts with a capital."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    major = [w for w in words if w.lower() not in SMALL_WORDS or w is words[0]]
+    return len(words) >= 2 and all(w[0].isupper() for w in major)
+
+
+def prepare(text: str) -> str:
+    return text.lower() if is_title_case(text) else text
+
+
+def is_concrete(lemma: str, generic: frozenset[str]) -> bool:
+    """A common noun that names something visible: not generic, not an event or quality."""
+    if lemma in generic or lemma in ABSTRACT_NOUNS:
+        return False
+    return lemma in CONCRETE_EXCEPTIONS or not lemma.endswith(ABSTRACT_SUFFIXES)
+
+
+def judge_doc(doc: Any, min_words: int, generic: frozenset[str]) -> tuple[str, ...]:
+    """Reasons a tagged text is vague; empty when it names something concrete."""
+    content = [t for t in doc if t.pos_ in CONTENT_POS and (t.is_alpha or t.like_num or "'" in t.text)]
+    nouns = [t for t in content if t.pos_ in NOUN_POS and t.is_alpha or (t.pos_ in NOUN_POS and "'" in t.text)]
+    concrete = [t for t in nouns if t.pos_ == "PROPN" or is_concrete(t.lemma_.lower(), generic)]
+    tagged = ", ".join(f"{t.text.lower()} ({t.pos_.lower()})" for t in doc if not t.is_punct)
+    reasons = []
+    if not nouns:
+        reasons.append(f"no noun names what is shown: {tagged}")
+    elif not concrete:
+        names = ", ".join(f"{n} ({'generic' if n in generic else 'abstract'})" for n in sorted({t.lemma_.lower() for t in nouns}))
+        reasons.append(f"no noun names a thing that can be seen: {names}")
+    lemmas = sorted({t.lemma_.lower() for t in content})
+    if not reasons and len(lemmas) < min_words:
+        listed = ", ".join(lemmas) if lemmas else "none"
+        reasons.append(f"{len(lemmas)} content word{'s' if len(lemmas) != 1 else ''} ({listed}); "
+                       f"a photo's description usually needs at least {min_words}")
+    return tuple(reasons)
+
+
+def judge_texts(
+    texts: Iterable[str],
+    pipeline: str,
+    min_words: int = 2,
+    extra_generic: Iterable[str] = (),
+    batch_size: int = 256,
+) -> dict[str, tuple[str, ...]]:
+    """Vagueness reasons for each distinct text (empty tuple: not vague)."""
+    from ..nlp import load_pipeline
+
+    unique = sorted({t for t in texts if t.strip()})
+    if not unique:
+        return {}
+    nlp = load_pipeline(pipeline, COMPONENTS)
+    generic = GENERIC_NOUNS | {w.lower() for w in extra_generic}
+    docs = nlp.pipe((prepare(t) for t in unique), batch_size=batch_size)
+    return {text: judge_doc(doc, min_words, generic) for text, doc in zip(unique, docs)}
