@@ -126,7 +126,9 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 def encode_jpeg(image: Image.Image, photo: dict) -> bytes:
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, extra=iptc_segment(photo_datasets(photo)), xmp=xmp_packet(photo))
+    # Pillow writes ``extra`` bytes as they are, right after the JFIF header: our APP13.
+    iptc = iptc_segment(photo_datasets(photo))
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, extra=iptc, xmp=xmp_packet(photo))
     return out.getvalue()
 
 

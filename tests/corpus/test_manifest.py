@@ -55,6 +55,12 @@ def test_json_list_form_and_absent_alt(tmp_path, errors):
     assert (a.origin.line, b.origin.line, b.id) == (1, 2, "7")
 
 
+def test_absolute_paths_and_urls_in_a_manifest(tmp_path, errors):
+    path = write(tmp_path, "m.jsonl", '{"image": "/srv/photos/a.jpg"}\n{"image": "HTTPS://example.org/b.jpg?s=1"}\n')
+    a, b = read_jsonl(path, errors.append)
+    assert (a.image, b.image) == ("/srv/photos/a.jpg", "HTTPS://example.org/b.jpg?s=1")
+
+
 def test_json_with_bom_is_fine(tmp_path, errors):
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + b'[\n{"image": "a.jpg", "title": "Caf\xc3\xa9"}]')

@@ -86,6 +86,11 @@ def test_caption_rules(tmp_path, errors):
     assert e.caption == "See the mission page for **more**."
 
 
+def test_root_relative_sources_are_relative_to_the_page(tmp_path, errors):
+    (record,) = read(tmp_path, "![Crater](/images/c%20d.jpg?v=2)\n", errors)
+    assert record.image == (tmp_path / "images" / "c d.jpg").resolve().as_posix()
+
+
 def test_not_utf8(tmp_path, errors):
     path = tmp_path / "old.md"
     path.write_bytes("![Café](c.jpg)\n".encode("cp1252"))

@@ -1,6 +1,6 @@
 """Where values start in a JSON text, so manifest entries can name their line.
 
-The json module parses without positions; these helpers walk a document
+The json module parses without positions; these functions walk a document
 that json.loads has already accepted, letting the stdlib decoder skip each
 value, and return character offsets.
 """

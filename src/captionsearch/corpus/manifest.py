@@ -55,7 +55,8 @@ def read_jsonl(path: Path, report: Report) -> Iterator[CaptionRecord]:
         try:
             photo = json.loads(line)
         except json.JSONDecodeError as exc:
-            report(CorpusError(path, f"invalid JSON: {exc.msg} at column {exc.colno}", number, "fix the syntax on this line"))
+            message = f"invalid JSON: {exc.msg} at column {exc.colno}"
+            report(CorpusError(path, message, number, "fix the syntax on this line"))
             continue
         yield from _record_or_report(photo, path, Origin(str(path), number, 1, "manifest"), "", report)
 

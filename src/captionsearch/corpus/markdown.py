@@ -137,7 +137,8 @@ def _images_of(
         if target is None:
             if match.group("ref") is not None:  # a shortcut "![x]" with no definition is just text
                 label = match.group("ref") or match.group("alt")
-                report(CorpusError(path, f"image reference [{label}] is not defined", line, f"add a line '[{label}]: path/to/image.jpg'"))
+                hint = f"add a line '[{label}]: path/to/image.jpg'"
+                report(CorpusError(path, f"image reference [{label}] is not defined", line, hint))
             continue
         src, title = target
         if not src:
@@ -146,7 +147,7 @@ def _images_of(
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         yield CaptionRecord(
             id="",
-            image=resolve_image(src, path),
+            image=resolve_image(src, path, site_page=True),
             origin=Origin(str(path), line, column, "markdown"),
             title=title,
             caption=_caption(match, matches, paragraph, following),
@@ -163,7 +164,9 @@ def _target(match: re.Match[str], definitions: dict[str, tuple[str, str]]) -> tu
     return definitions.get(_label(label))
 
 
-def _caption(match: re.Match[str], matches: list[re.Match[str]], paragraph: Paragraph, following: Paragraph | None) -> str:
+def _caption(
+    match: re.Match[str], matches: list[re.Match[str]], paragraph: Paragraph, following: Paragraph | None
+) -> str:
     text = paragraph.text
     if len(matches) != 1 or text[: match.start()].strip():
         return ""  # several images, or one inside prose: no caption can be told apart

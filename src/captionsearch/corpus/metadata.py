@@ -35,6 +35,7 @@ EXIF_DATE_TIME_ORIGINAL = 36867
 # Descriptions some cameras write into every photo; they describe nothing.
 CAMERA_BOILERPLATE = frozenset({"OLYMPUS DIGITAL CAMERA", "SONY DSC", "DIGITAL CAMERA", "SAMSUNG", "DCIM"})
 UNREADABLE_HINT = "re-export it or remove it"
+ALT_TEXT = "Iptc4xmpCore:AltTextAccessibility"
 
 
 def read_image_metadata(path: Path, report: Report) -> Iterator[CaptionRecord]:
@@ -68,16 +69,32 @@ def _record(image: Image.Image, path: Path, report: Report) -> CaptionRecord:
         id="",
         image=path.resolve().as_posix(),
         origin=Origin(str(path), None, None, "metadata"),
-        title=_first(xmp.first("photoshop:Headline"), iptc.first(datasets, iptc.HEADLINE), xmp.first("dc:title"), iptc.first(datasets, iptc.OBJECT_NAME)),
-        caption=_first(xmp.first("dc:description"), iptc.first(datasets, iptc.CAPTION_ABSTRACT), _exif_description(exif)),
-        credit=_first(xmp.first("photoshop:Credit"), iptc.first(datasets, iptc.CREDIT), ", ".join(xmp.all("dc:creator")), ", ".join(iptc.values(datasets, iptc.BY_LINE))),
+        title=_title(xmp, datasets),
+        caption=_caption(xmp, datasets, exif),
+        credit=_credit(xmp, datasets),
         date=_first(_date(xmp.first("photoshop:DateCreated")), iptc.date_created(datasets), _exif_date(exif)),
         keywords=tuple(dict.fromkeys(xmp.all("dc:subject") + iptc.values(datasets, iptc.KEYWORDS))),
-        alt=xmp.first("Iptc4xmpCore:AltTextAccessibility") if xmp.has("Iptc4xmpCore:AltTextAccessibility") else None,
+        alt=xmp.first(ALT_TEXT) if xmp.has(ALT_TEXT) else None,
         long_description=xmp.first("Iptc4xmpCore:ExtDescrAccessibility"),
         width=image.size[0],
         height=image.size[1],
     )
+
+
+def _title(xmp: XmpProperties, datasets: iptc.Datasets) -> str:
+    headline = _first(xmp.first("photoshop:Headline"), iptc.first(datasets, iptc.HEADLINE))
+    return _first(headline, xmp.first("dc:title"), iptc.first(datasets, iptc.OBJECT_NAME))
+
+
+def _caption(xmp: XmpProperties, datasets: iptc.Datasets, exif: Any) -> str:
+    iim_caption = iptc.first(datasets, iptc.CAPTION_ABSTRACT)
+    return _first(xmp.first("dc:description"), iim_caption, _exif_description(exif))
+
+
+def _credit(xmp: XmpProperties, datasets: iptc.Datasets) -> str:
+    credit = _first(xmp.first("photoshop:Credit"), iptc.first(datasets, iptc.CREDIT))
+    by_line = _first(", ".join(xmp.all("dc:creator")), ", ".join(iptc.values(datasets, iptc.BY_LINE)))
+    return _first(credit, by_line)
 
 
 def _xmp(image: Image.Image, path: Path, report: Report) -> XmpProperties:

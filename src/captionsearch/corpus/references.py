@@ -20,12 +20,15 @@ def is_url(reference: str) -> bool:
     return bool(_URL.match(reference)) and not reference.lower().startswith("file:")
 
 
-def resolve_image(reference: str, referrer: Path) -> str:
+def resolve_image(reference: str, referrer: Path, site_page: bool = False) -> str:
     """The canonical ``image`` for ``reference`` as written in the file ``referrer``.
 
     Local references are resolved relative to the referring file's folder;
     a query or fragment is dropped and %-escapes decoded, as a browser would
-    when it loads the file.
+    when it loads the file. In a page (``site_page``) a root-relative
+    "/images/x.jpg" is taken relative to the page's folder, the only site root
+    a folder of files has (as the HTML reader does); in a manifest it is an
+    absolute path.
     """
     reference = reference.strip()
     if is_url(reference):
@@ -34,4 +37,6 @@ def resolve_image(reference: str, referrer: Path) -> str:
         local = unquote(urlsplit(reference).path)
     else:
         local = unquote(reference.split("#", 1)[0].split("?", 1)[0])
+        if site_page:
+            local = local.lstrip("/")
     return (referrer.parent / local).resolve().as_posix()
