@@ -1,0 +1,63 @@
+"""The README's commands, the settings table and CI stay in step with the code."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from captionsearch.errors import ConfigError
+from captionsearch.settings import SETTINGS, load_settings, resolve
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_command(name: str) -> str:
+    """The command CI runs, extracted by the same code .ci/run uses."""
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    function = script[script.index("readme_command() {") : script.index("\n}\n") + 3]
+    result = subprocess.run(
+        ["bash", "-c", f"{function}\nreadme_command {name}"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def test_readme_gives_one_setup_and_one_test_command_that_ci_runs() -> None:
+    setup, tests = readme_command("setup"), readme_command("test")
+    assert setup.startswith("bash scripts/install && ") and "captionsearch index corpus/" in setup
+    assert tests == ".venv/bin/python -m pytest"
+    assert (ROOT / "scripts" / "install").is_file()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'bash -c "$setup"' in ci and 'bash -c "$tests"' in ci
+
+
+def test_every_setting_is_documented() -> None:
+    docs = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert f"`{setting.name.replace('_', '-')}`" in docs, setting.name
+        assert setting.env_var in docs
+        assert setting.help in docs
+
+
+def test_precedence_defaults_then_pyproject_then_environment_then_flags(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.captionsearch]\nindex-dir = "from-toml"\nlimit = 7\nport = 9000\n', encoding="utf-8")
+    values = load_settings({"port": 8123}, pyproject=pyproject, environ={"CAPTIONSEARCH_LIMIT": "20"})
+    assert values["index_dir"] == "from-toml"
+    assert values["limit"] == 20
+    assert values["port"] == 8123
+    assert values["threads"] == 4
+
+
+@pytest.mark.parametrize(
+    "table, environ, message",
+    [
+        ({"colour": "red"}, {}, "unknown setting 'colour' in [tool.captionsearch]"),
+        ({"limit": 0}, {}, "invalid value for [tool.captionsearch] limit"),
+        ({}, {"CAPTIONSEARCH_ENTITIES": "maybe"}, "invalid value for CAPTIONSEARCH_ENTITIES"),
+    ],
+)
+def test_bad_settings_name_the_key_and_where_it_was_set(table: dict, environ: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        resolve(SETTINGS, table, environ=environ)
