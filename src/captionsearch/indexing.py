@@ -20,7 +20,7 @@ import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from . import nlp
 from .cache import ResultCache
@@ -29,6 +29,7 @@ from .errors import CorpusError
 from .index import IndexDocument, IndexWriter, read_states
 from .progress import Progress
 from .records import CaptionRecord
+from .status import status_facets, statuses
 
 CACHE_FILE = "entities.sqlite"
 NER_COMPONENTS = ("ner",)
@@ -56,10 +57,10 @@ class IndexReport:
 
 @dataclass
 class _Plan:
-    writes: list[tuple[CaptionRecord, Any]] = field(default_factory=list)  # (record, entities or None)
+    writes: list[CaptionRecord] = field(default_factory=list)  # pass 1: new or changed
     new_ids: set[str] = field(default_factory=set)
     deletes: list[str] = field(default_factory=list)
-    pending: list[CaptionRecord] = field(default_factory=list)
+    enrich: list[CaptionRecord] = field(default_factory=list)  # pass 2: not enriched yet
     unchanged: int = 0
 
 
@@ -73,7 +74,6 @@ class IndexOptions:
     rebuild: bool = False
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    facets_for: Callable[[CaptionRecord], Iterable[str]] | None = None
 
 
 def index_corpus(paths: Sequence[str | Path], index_dir: str | Path, options: IndexOptions = IndexOptions()) -> IndexReport:
@@ -91,9 +91,9 @@ def index_records(records: Sequence[CaptionRecord], index_dir: str | Path, optio
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache:
-        plan = _plan(records, read_states(index_dir), cache, options)
-        recovered = _write(plan, index_dir, options)
-        enriched = _enrich(plan.pending, index_dir, cache, options) if options.entities else 0
+        plan = _plan(records, read_states(index_dir), options)
+        recovered = _write(plan, index_dir, cache, options)
+        enriched = _enrich(plan.enrich, index_dir, cache, options) if options.entities else 0
     return IndexReport(
         records=len(records),
         added=len(plan.new_ids),
@@ -112,22 +112,27 @@ def _cache_namespace(options: IndexOptions) -> str:
     return f"entities:{options.pipeline}"
 
 
-def _plan(records: Sequence[CaptionRecord], states: dict[str, str], cache: ResultCache, options: IndexOptions) -> _Plan:
+def _plan(records: Sequence[CaptionRecord], states: dict[str, str], options: IndexOptions) -> _Plan:
+    """Which records each pass must write.
+
+    A document's flag is ENRICHED only once pass 2 has written it, so a run
+    interrupted between the passes is finished by the next one.
+    """
     plan = _Plan()
-    cached = cache.get_many([entity_text(r) for r in records]) if options.entities else {}
+    final = ENRICHED if options.entities else PLAIN
     for record in records:
-        entities = cached.get(entity_text(record))
-        flag = PLAIN if not options.entities else (ENRICHED if entities is not None else PENDING)
-        if flag == PENDING:
-            plan.pending.append(record)
-        if states.get(record.id) == _state(record, flag):
+        state = states.get(record.id)
+        if state == _state(record, final):
             plan.unchanged += 1
             continue
-        plan.writes.append((record, entities))
-        if record.id not in states:
+        if options.entities:
+            plan.enrich.append(record)
+        if state == _state(record, PENDING) and options.entities:
+            continue  # pass 1 already done by an interrupted run
+        plan.writes.append(record)
+        if state is None:
             plan.new_ids.add(record.id)
-    wanted = {r.id for r in records}
-    plan.deletes = sorted(set(states) - wanted)
+    plan.deletes = sorted(set(states) - {r.id for r in records})
     return plan
 
 
@@ -135,43 +140,62 @@ def _state(record: CaptionRecord, flag: str) -> str:
     return f"{record.content_hash()}:{flag}"
 
 
-def _write(plan: _Plan, index_dir: Path, options: IndexOptions) -> int | None:
+def _write(plan: _Plan, index_dir: Path, cache: ResultCache, options: IndexOptions) -> int | None:
+    """Pass 1, the search tier: no trained model; entities where the cache has them."""
     progress = Progress("indexing", len(plan.writes), options.show_progress)
+    flag = PENDING if options.entities else PLAIN
     recovered = None
     for start in range(0, max(len(plan.writes), 1), COMMIT_EVERY):
         chunk = plan.writes[start : start + COMMIT_EVERY]
+        cached = cache.get_many([entity_text(r) for r in chunk]) if options.entities else {}
+        found = statuses(chunk, language=False) if chunk else {}
         procs = options.procs if len(chunk) >= PARALLEL_WRITER_THRESHOLD else 1
         with IndexWriter(index_dir, procs=procs) as writer:
             recovered = recovered or writer.lock.recovered_from
             if start == 0:
                 for record_id in plan.deletes:
                     writer.delete(record_id)
-            for record, entities in chunk:
-                flag = PLAIN if not options.entities else (ENRICHED if entities is not None else PENDING)
-                writer.put(build_document(record, entities, flag, options), new=record.id in plan.new_ids)
+            for record in chunk:
+                entities = cached.get(entity_text(record))
+                writer.put(build_document(record, entities, flag, found[record.id]), new=record.id in plan.new_ids)
                 progress.advance()
     progress.finish()
     return recovered
 
 
-def _enrich(pending: list[CaptionRecord], index_dir: Path, cache: ResultCache, options: IndexOptions) -> int:
-    if not pending:
+def _enrich(records: list[CaptionRecord], index_dir: Path, cache: ResultCache, options: IndexOptions) -> int:
+    """Pass 2: entities (cached by content) and the audit's language judgements."""
+    if not records:
         return 0
-    pipeline = nlp.load_pipeline(options.pipeline, NER_COMPONENTS)
-    progress = Progress("entities", len(pending), options.show_progress)
-    for start in range(0, len(pending), COMMIT_EVERY):
-        chunk = pending[start : start + COMMIT_EVERY]
-        texts = [entity_text(r) for r in chunk]
-        unique = list(dict.fromkeys(texts))
-        found = _run_ner(pipeline, unique, options, progress)
-        cache.put_many((text, [[e.group, e.text] for e in ents]) for text, ents in zip(unique, found))
-        by_text = dict(zip(unique, found))
+    progress = Progress("entities", len(records), options.show_progress)
+    computed = 0
+    for start in range(0, len(records), COMMIT_EVERY):
+        chunk = records[start : start + COMMIT_EVERY]
+        entities, ran = _entities(chunk, cache, options, progress)
+        computed += ran
+        found = statuses(chunk, language=True, pipeline=options.pipeline)
         with IndexWriter(index_dir, procs=1) as writer:
-            for record, text in zip(chunk, texts):
-                entities = [[e.group, e.text] for e in by_text[text]]
-                writer.put(build_document(record, entities, ENRICHED, options))
+            for record in chunk:
+                writer.put(build_document(record, entities[entity_text(record)], ENRICHED, found[record.id]))
     progress.finish()
-    return len(pending)
+    return computed
+
+
+def _entities(
+    records: list[CaptionRecord], cache: ResultCache, options: IndexOptions, progress: Progress
+) -> tuple[dict[str, list[list[str]]], int]:
+    """Entities of each record's text: from the cache, else from the trained pipeline."""
+    texts = list(dict.fromkeys(entity_text(r) for r in records))
+    known = cache.get_many(texts)
+    missing = [t for t in texts if t not in known]
+    progress.advance(len(records) - len(missing))
+    if missing:
+        pipeline = nlp.load_pipeline(options.pipeline, NER_COMPONENTS)
+        found = _run_ner(pipeline, missing, options, progress)
+        fresh = {text: [[e.group, e.text] for e in ents] for text, ents in zip(missing, found)}
+        cache.put_many(fresh.items())
+        known.update(fresh)
+    return known, len(missing)
 
 
 def _run_ner(pipeline: Any, texts: list[str], options: IndexOptions, progress: Progress) -> list[Any]:
@@ -211,15 +235,13 @@ def entity_text(record: CaptionRecord) -> str:
 # -- documents ------------------------------------------------------------------------
 
 
-def build_document(record: CaptionRecord, entities: Any, flag: str, options: IndexOptions = IndexOptions()) -> IndexDocument:
+def build_document(record: CaptionRecord, entities: Any, flag: str, failed_rules: Sequence[str] = ()) -> IndexDocument:
     """One record as index fields: normalised terms, facets and the stored record."""
     entities = [tuple(e) for e in entities or ()]
     title, caption, alt = (_terms(record.title), _terms(record.caption), _terms(record.alt or ""))
     extra = _terms(" ".join((*record.keywords, record.credit, record.long_description)))
     entity_terms = _terms(" ".join(text for _, text in entities))
-    facets = list(_facets(record, entities))
-    if options.facets_for is not None:
-        facets.extend(options.facets_for(record))
+    facets = [*_facets(record, entities), *status_facets(failed_rules)]
     stored = record.to_dict()
     stored["entities"] = [{"group": g, "text": t} for g, t in entities]
     stored["facets"] = facets

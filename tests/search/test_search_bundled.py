@@ -157,3 +157,17 @@ def test_each_photo_is_listed_once_though_three_sources_describe_it(bundled_inde
     assert len({h.id for h in page.hits}) == len(page.hits) == 11
     kinds = {part.origin.kind for part in page.hits[0].record.parts}
     assert {"manifest", "html", "metadata"} <= kinds
+
+
+def test_accessibility_status_is_a_facet_agreeing_with_the_audit(bundled_index: Path, corpus_dir: Path) -> None:
+    from captionsearch.audit.runner import audit_records
+    from captionsearch.corpus import read_corpus
+
+    records = read_corpus([corpus_dir]).records
+    by_image = {r.image: r.id for r in records}
+    vague = {by_image[f.image] for f in audit_records(records) if f.rule == "alt-vague"}
+    assert {"closing-in", "down-and-down"} <= vague
+    page = searching.search("", bundled_index, limit=100, filters=("status:alt-vague",))
+    assert {h.id for h in page.hits} == vague
+    statuses = {v.value for v in searching.collection_facets(bundled_index)["status"]}
+    assert "alt-vague" in statuses
