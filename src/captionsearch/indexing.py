@@ -238,9 +238,12 @@ def entity_text(record: CaptionRecord) -> str:
 def build_document(record: CaptionRecord, entities: Any, flag: str, failed_rules: Sequence[str] = ()) -> IndexDocument:
     """One record as index fields: normalised terms, facets and the stored record."""
     entities = [tuple(e) for e in entities or ()]
-    title, caption, alt = (_terms(record.title), _terms(record.caption), _terms(record.alt or ""))
+    # Tokenise each shown field once: stems are indexed, folded words feed the spelling dictionary.
+    tokens = {name: nlp.tokenize(getattr(record, name) or "") for name in ("title", "caption", "alt")}
+    title, caption, alt = (" ".join(t.stem for t in tokens[name]) for name in ("title", "caption", "alt"))
     extra = _terms(" ".join((*record.keywords, record.credit, record.long_description)))
     entity_terms = _terms(" ".join(text for _, text in entities))
+    spelling = sorted({t.word for field_tokens in tokens.values() for t in field_tokens})
     facets = [*_facets(record, entities), *status_facets(failed_rules)]
     stored = record.to_dict()
     stored["entities"] = [{"group": g, "text": t} for g, t in entities]
@@ -253,7 +256,7 @@ def build_document(record: CaptionRecord, entities: Any, flag: str, failed_rules
         caption=caption,
         alt=alt,
         entity=entity_terms,
-        words=" ".join(sorted(set(nlp.words(" ".join((record.title, record.caption, record.alt or "")))))),
+        words=" ".join(spelling),
         facets=tuple(dict.fromkeys(facets)),
         record=stored,
     )
