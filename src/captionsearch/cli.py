@@ -111,6 +111,9 @@ def run_index(args: argparse.Namespace) -> int:
     if report.recovered_lock_pid:
         print(f"captionsearch: note: cleared a stale lock left by process {report.recovered_lock_pid}, "
               "which is no longer running; its unfinished changes were discarded", file=sys.stderr)
+    if report.rebuild_skipped:
+        print("captionsearch: note: not rebuilt, because some input could not be read; "
+              "the index was updated in place instead", file=sys.stderr)
     if not args.quiet:
         print(_index_summary(report, settings["index_dir"]))
     if report.errors:
@@ -124,6 +127,8 @@ def _index_summary(report: Any, index_dir: str) -> str:
     rate = report.records / report.seconds if report.seconds else 0
     parts = [f"{report.added} added", f"{report.updated} updated", f"{report.deleted} removed",
              f"{report.unchanged} unchanged"]
+    if report.kept:
+        parts.append(f"{report.kept} kept though not in the input (some files could not be read)")
     if report.enriched:
         parts.append(f"entities found for {report.enriched}")
     return (f"indexed {report.records} photos from {report.files} files into {index_dir}/ "

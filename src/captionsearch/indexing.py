@@ -53,6 +53,8 @@ class IndexReport:
     errors: tuple[CorpusError, ...] = ()
     recovered_lock_pid: int | None = None
     files: int = 0
+    kept: int = 0
+    rebuild_skipped: bool = False
 
 
 @dataclass
@@ -62,6 +64,7 @@ class _Plan:
     deletes: list[str] = field(default_factory=list)
     enrich: list[CaptionRecord] = field(default_factory=list)  # pass 2: not enriched yet
     unchanged: int = 0
+    kept: int = 0  # in the index, not in the input, kept because some input was unreadable
 
 
 @dataclass(frozen=True)
@@ -79,19 +82,28 @@ class IndexOptions:
 def index_corpus(paths: Sequence[str | Path], index_dir: str | Path, options: IndexOptions = IndexOptions()) -> IndexReport:
     """Read ``paths`` and bring the index in ``index_dir`` up to date with them."""
     corpus = read_corpus(paths, include=options.include, exclude=options.exclude)
-    report = index_records(corpus.records, index_dir, options)
+    # A file that could not be read must not take its photos out of the index:
+    # deletions wait for a run in which every input was read.
+    report = index_records(corpus.records, index_dir, options, delete_missing=not corpus.errors)
     return replace(report, errors=corpus.errors, files=len(corpus.files))
 
 
-def index_records(records: Sequence[CaptionRecord], index_dir: str | Path, options: IndexOptions = IndexOptions()) -> IndexReport:
-    """Bring the index up to date with exactly these records."""
-    if options.rebuild:
+def index_records(
+    records: Sequence[CaptionRecord],
+    index_dir: str | Path,
+    options: IndexOptions = IndexOptions(),
+    delete_missing: bool = True,
+) -> IndexReport:
+    """Bring the index up to date with these records (and only these, if ``delete_missing``)."""
+    if options.rebuild and delete_missing:
         return _rebuild(records, Path(index_dir), options)
+    # A rebuild from incomplete input would drop the unreadable files' photos:
+    # update in place instead (the report says so).
     started = time.perf_counter()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache:
-        plan = _plan(records, read_states(index_dir), options)
+        plan = _plan(records, read_states(index_dir), options, delete_missing)
         recovered = _write(plan, index_dir, cache, options)
         enriched = _enrich(plan.enrich, index_dir, cache, options) if options.entities else 0
     return IndexReport(
@@ -100,9 +112,11 @@ def index_records(records: Sequence[CaptionRecord], index_dir: str | Path, optio
         updated=len(plan.writes) - len(plan.new_ids),
         deleted=len(plan.deletes),
         unchanged=plan.unchanged,
+        kept=plan.kept,
         enriched=enriched,
         seconds=time.perf_counter() - started,
         recovered_lock_pid=recovered,
+        rebuild_skipped=options.rebuild,
     )
 
 
@@ -112,7 +126,7 @@ def _cache_namespace(options: IndexOptions) -> str:
     return f"entities:{options.pipeline}"
 
 
-def _plan(records: Sequence[CaptionRecord], states: dict[str, str], options: IndexOptions) -> _Plan:
+def _plan(records: Sequence[CaptionRecord], states: dict[str, str], options: IndexOptions, delete_missing: bool) -> _Plan:
     """Which records each pass must write.
 
     A document's flag is ENRICHED only once pass 2 has written it, so a run
@@ -132,7 +146,8 @@ def _plan(records: Sequence[CaptionRecord], states: dict[str, str], options: Ind
         plan.writes.append(record)
         if state is None:
             plan.new_ids.add(record.id)
-    plan.deletes = sorted(set(states) - {r.id for r in records})
+    missing = sorted(set(states) - {r.id for r in records})
+    plan.deletes, plan.kept = (missing, 0) if delete_missing else ([], len(missing))
     return plan
 
 

@@ -88,3 +88,40 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         assert exited.value.code == 0
         out = capsys.readouterr().out
         assert out.startswith(f"usage: captionsearch {name}") and len(out) > 200, name
+
+
+def test_an_unreadable_file_does_not_take_its_photos_out_of_the_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "photos"
+    corpus.mkdir()
+    manifest = corpus / "photos.jsonl"
+    lines = [f'{{"id": "p{i}", "image": "https://example.org/{i}.jpg", "caption": "A rover crosses crater {i}."}}'
+             for i in range(3)]
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index_dir = str(tmp_path / "index")
+    assert main(["index", str(corpus), "--index", index_dir, "--no-entities"]) == 0
+    manifest.write_text(lines[0] + "\n{broken\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["index", str(corpus), "--index", index_dir, "--no-entities", "--rebuild"]) == 2
+    captured = capsys.readouterr()
+    assert f"{manifest}:2" in captured.err
+    assert "not rebuilt" in captured.err
+    assert "2 kept though not in the input" in captured.out
+    assert main(["search", "rover", "--index", index_dir, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 3
+
+
+def test_progress_is_silent_in_ci_and_pipes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from captionsearch.progress import Progress, progress_wanted
+
+    monkeypatch.setenv("CI", "true")
+    assert not progress_wanted("auto")
+    assert progress_wanted("always") and not progress_wanted("never")
+    stream = io.StringIO()
+    bar = Progress("indexing", 4, enabled=True, stream=stream)
+    bar.advance(4)
+    bar.finish()
+    assert "indexing: 4/4 (" in stream.getvalue() and "/s, ETA 0:00)" in stream.getvalue()
