@@ -19,9 +19,12 @@ from .textfile import Report
 
 PRECEDENCE = ("manifest", "html", "markdown", "metadata")
 ALT_PRECEDENCE = ("html", "markdown", "manifest", "metadata")
+# The pixel size is the image file's own when it was read; a page's width and
+# height attributes are display hints and may be scaled.
+SIZE_PRECEDENCE = ("metadata", "manifest", "html", "markdown")
 FIRST_VALUE_FIELDS = (
     "title", "caption", "credit", "date", "gallery", "page",
-    "srcset", "long_description", "width", "height",
+    "srcset", "long_description",
 )  # fmt: skip
 
 
@@ -77,6 +80,7 @@ def merge_group(parts: list[CaptionRecord], root: str) -> CaptionRecord:
     for name in FIRST_VALUE_FIELDS:
         _take_first(name, ordered, values, origins)
     _take_alt(parts, values, origins)
+    _take_size(parts, values, origins)
     _take_keywords(ordered, values, origins)
     explicit_id = next((p.id for p in ordered if p.id), "")
     image = ordered[0].image
@@ -103,6 +107,15 @@ def _take_alt(parts: list[CaptionRecord], values: dict, origins: dict) -> None:
     for part in ordered:
         if part.alt is not None:
             values["alt"], origins["alt"] = part.alt, part.origin
+            return
+
+
+def _take_size(parts: list[CaptionRecord], values: dict, origins: dict) -> None:
+    """Width and height as a pair, from the first source that gives both."""
+    for part in sorted(parts, key=lambda p: SIZE_PRECEDENCE.index(p.origin.kind)):
+        if part.width and part.height:
+            values["width"], values["height"] = part.width, part.height
+            origins["width"] = origins["height"] = part.origin
             return
 
 
