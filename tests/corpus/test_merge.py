@@ -48,12 +48,12 @@ def test_page_manifest_and_file_merge_into_one_record(tmp_path, write_jpeg, xmp)
     assert [p.origin.kind for p in a.parts] == ["manifest", "html", "metadata"]
     assert (a.title, a.caption, a.credit) == ("Manifest Title", "Caption from the page.", "File Credit")
     assert a.alt == "Alt from the page"
-    assert (a.width, a.height) == (800, 450)  # the page comes before the file's own size
+    assert (a.width, a.height) == (160, 90)  # the file's own pixel size comes before the page's display size
     assert a.keywords == ("moon", "lander", "crater")
     assert a.gallery == "Manifest Gallery"
     kinds = {name: origin.kind for name, origin in a.field_origins}
     assert kinds == {"title": "manifest", "caption": "html", "credit": "metadata", "alt": "html", "keywords": "manifest",
-                     "gallery": "manifest", "page": "html", "width": "html", "height": "html"}
+                     "gallery": "manifest", "page": "html", "width": "metadata", "height": "metadata"}
     assert a.origin == a.parts[0].origin and a.origin.kind == "manifest"
     assert a.origin_of("credit").path == str(root / "images" / "a.jpg")
     assert a.part("metadata").caption == "Caption from the file"
