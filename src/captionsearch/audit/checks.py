@@ -98,10 +98,13 @@ def looks_like_file_name(alt: str) -> str:
 def matching_file_name(alt: str, names: tuple[str, ...]) -> str:
     """The image's own file name when the alt is that name or its stem (separators ignored)."""
     folded = fold(alt).strip(" .")
+    # The stem only counts when the alt is written like a file name ("yutu_rover_01"), so
+    # alt="Rover" on rover.jpg is left to the other rules.
+    stem_like = " " not in alt.strip() and bool(re.search(r"[_\-.\d]", alt))
     spaced = file_stem(alt)
     for name in names:
         base = PurePosixPath(name.split("?")[0]).name
-        if base and (folded == fold(base) or (spaced and spaced == file_stem(base))):
+        if base and (folded == fold(base) or (stem_like and spaced == file_stem(base))):
             return base
     return ""
 

@@ -197,9 +197,15 @@ def parse_srcset(srcset: str) -> tuple[str, ...]:
     return tuple(urls)
 
 
+SVG_IMAGE_ROLES = frozenset({"img", "graphics-document", "graphics-symbol"}) | PRESENTATIONAL
+
+
 def _is_image_candidate(node: Node) -> bool:
-    if node.tag in ("img", "svg", "object") or node.role == "img":
+    """An element a screen reader meets as an image (an svg only with an image or presentational role)."""
+    if node.tag in ("img", "object") or node.role == "img":
         return True
+    if node.tag == "svg":
+        return node.role in SVG_IMAGE_ROLES
     if node.tag == "area":
         return "href" in node.attrs
     return node.tag == "input" and node.get("type", "").lower() == "image"
