@@ -375,12 +375,16 @@ def spelling_candidates(searcher: Any, word: str, maxdist: int = 2) -> dict[str,
     }
 
 
-def more_like(searcher: Any, record_id: str, limit: int = 6) -> list[RawHit]:
-    """Photos whose text shares the most distinctive terms with this one."""
+def more_like(searcher: Any, record_id: str, limit: int = 6, text: str | None = None) -> list[RawHit]:
+    """Photos whose text shares the most distinctive terms with this one.
+
+    The text field is neither stored nor vectored, so the caller passes the
+    record's normalised terms as ``text``.
+    """
     docnum = searcher.document_number(id=record_id)
     if docnum is None:
         return []
-    results = searcher.more_like(docnum, "text", numterms=12, normalize=True)
+    results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=12, normalize=True)
     return [RawHit(h["id"], float(h.score or 0.0), json.loads(h["record"])) for h in results[:limit]]
 
 

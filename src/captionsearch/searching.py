@@ -343,7 +343,11 @@ def get_photo(record_id: str, index_dir: str | Path = "index") -> Photo | None:
 
 def more_like_this(record_id: str, index_dir: str | Path = "index", limit: int = 6) -> list[Photo]:
     with searcher_pool(index_dir).lease() as searcher:
-        raw = index.more_like(searcher, record_id, limit)
+        stored = index.stored_record(searcher, record_id)
+        if stored is None:
+            return []
+        shown = " ".join(stored.get(name) or "" for name in ("title", "caption", "alt"))
+        raw = index.more_like(searcher, record_id, limit, text=" ".join(nlp.normalise(shown)))
     return [_photo(h.record) for h in raw]
 
 
