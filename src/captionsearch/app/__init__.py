@@ -1,0 +1,54 @@
+"""The web front end: ``create_app(config)`` builds a Flask app; nothing is opened at import time.
+
+Templates and static files live in the ``captionsearch.web`` package (``web/``
+in the source tree) and are found through importlib.resources, so an
+installed wheel serves them too. The index is opened on the first request
+that needs it, through the library's per-process searcher pool.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any, Mapping
+
+from flask import Flask
+from jinja2 import PackageLoader, select_autoescape
+
+from . import error_pages, security, views
+from .presenters import register_template_helpers
+
+WEB_PACKAGE = "captionsearch.web"
+
+DEFAULTS: dict[str, Any] = {
+    "INDEX_DIR": "index",
+    "CACHE_DIR": "",  # thumbnails; default <INDEX_DIR>/thumbnails
+    "RESULTS_PER_PAGE": 10,
+    "MAX_QUERY_LENGTH": 200,
+    "MAX_FILTERS": 12,
+    "SITE_NAME": "captionsearch",
+    "AUDIT_CONFIG": None,  # an audit.config.AuditConfig; default: the project's settings
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """A new app; ``config`` overrides DEFAULTS (INDEX_DIR, CACHE_DIR, RESULTS_PER_PAGE, ...)."""
+    web_root = resources.files(WEB_PACKAGE)
+    app = Flask(
+        __name__,
+        static_folder=str(web_root / "static"),
+        static_url_path="/static",
+        template_folder=None,
+    )
+    app.jinja_loader = PackageLoader(WEB_PACKAGE, "templates")
+    app.jinja_env.autoescape = select_autoescape(["html", "xml"], default_for_string=True, default=True)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.config.from_mapping(DEFAULTS)
+    app.config.update(config or {})
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
+    app.json.sort_keys = False  # keep the documented field order
+    app.register_blueprint(views.site)
+    security.init_app(app)
+    error_pages.init_app(app)
+    register_template_helpers(app)
+    return app

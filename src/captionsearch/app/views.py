@@ -1,0 +1,121 @@
+"""The site's pages: thin views that call the library and hand plain data to templates or JSON."""
+
+from __future__ import annotations
+
+import os
+from itertools import islice
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
+from PIL import UnidentifiedImageError
+
+from .. import images, searching
+from ..errors import IndexMissing
+from . import findings as audit_findings
+from . import presenters
+from .error_pages import error_payload
+from .negotiation import respond, twin_route
+from .params import search_params
+
+site = Blueprint("site", __name__)
+
+IMAGE_MAX_AGE = 365 * 24 * 3600  # image URLs carry a version, so they never change
+HOME_SAMPLE = 8
+HOME_SCAN = 500  # photos looked at to pick recent ones on the home page
+MORE_LIKE_THIS = 6
+
+
+def index_dir() -> str:
+    return str(current_app.config["INDEX_DIR"])
+
+
+def cache_dir() -> str:
+    return str(current_app.config["CACHE_DIR"] or os.path.join(index_dir(), "thumbnails"))
+
+
+@twin_route(site, "/")
+def home() -> Response:
+    """Search box, collection counts and a few recent photos."""
+    count = searching.photo_count(index_dir())
+    facets = searching.collection_facets(index_dir())
+    scanned = islice(searching.all_photos(index_dir()), HOME_SCAN)
+    recent = sorted(scanned, key=lambda p: (p.record.date or "", p.record.id), reverse=True)[:HOME_SAMPLE]
+    payload = {
+        "photos": count,
+        "facets": {g: [v.to_dict() for v in values] for g, values in facets.items()},
+        "recent": [presenters.photo_dict(p) for p in recent],
+    }
+    return respond("site/home.html", payload, count=count, facets=facets, recent=recent)
+
+
+@twin_route(site, "/search")
+def search() -> Response:
+    """Results, facets and pagination for ?q=&page=&f=group:value."""
+    params = search_params(request.args)
+    result = searching.search(params.query, index_dir(), page=params.page, limit=params.limit,
+                              filters=params.filters)
+    return respond("site/search.html", lambda: presenters.search_dict(result), result=result, params=params)
+
+
+@twin_route(site, "/photo/<photo_id>")
+def photo(photo_id: str) -> Response:
+    """One photo: image, text, entities, its audit findings and similar photos."""
+    found = searching.get_photo(photo_id, index_dir())
+    if found is None:
+        abort(404)
+    problems = audit_findings.photo_findings(found.record)
+    similar = searching.more_like_this(photo_id, index_dir(), MORE_LIKE_THIS)
+    payload = lambda: {  # noqa: E731 - built only for the JSON twin
+        "photo": presenters.photo_dict(found),
+        "findings": [f.to_dict() for f in problems],
+        "more_like_this": [presenters.photo_dict(p) for p in similar],
+    }
+    return respond("site/photo.html", payload, photo=found, findings=problems, similar=similar,
+                   entities=presenters.entity_links(found), fix_of=audit_findings.rule_fix,
+                   help_of=audit_findings.rule_help)
+
+
+@twin_route(site, "/audit")
+def audit() -> Response:
+    """The collection's findings by rule and severity."""
+    report = audit_findings.collection_audit(index_dir())
+    return respond("site/audit.html", report.to_dict, report=report)
+
+
+@site.route("/healthz")
+def healthz() -> Response:
+    """200 and the photo count when the index answers; 503 in the error shape when it does not."""
+    try:
+        count = searching.photo_count(index_dir())
+    except IndexMissing:
+        response = jsonify(error_payload(503, "no index: run 'captionsearch index' first", "index-missing"))
+        response.status_code = 503
+    else:
+        response = jsonify({"status": "ok", "photos": count})
+    response.cache_control.no_store = True
+    return response
+
+
+@site.route("/opensearch.xml")
+def opensearch() -> Response:
+    body = render_template("site/opensearch.xml")
+    return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+@site.route("/image/<photo_id>/<size>.jpg")
+def image(photo_id: str, size: str) -> Any:
+    """A resized image of an indexed photo, by record id: never a path from the request."""
+    if size not in images.SIZES:
+        abort(404)
+    found = searching.get_photo(photo_id, index_dir())
+    if found is None or not images.is_local_image(found.record.image):
+        abort(404)
+    try:
+        path = images.rendition(found.record.image, size, cache_dir())
+    except (UnidentifiedImageError, OSError) as exc:
+        current_app.logger.warning("cannot resize %s: %s", found.record.image, exc)
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=IMAGE_MAX_AGE, conditional=True)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response

@@ -1,0 +1,89 @@
+"""``captionsearch serve``: the web front end under gunicorn, a production WSGI server.
+
+Worker processes (``workers``) use the cores; each runs ``threads`` threads
+(gthread worker) that share one pooled searcher. The app is created inside
+each worker after the fork, so no searcher or open file crosses a fork.
+Port 0 picks a free port; the address actually bound is printed once the
+server is ready ("captionsearch: serving on http://HOST:PORT/").
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Mapping
+
+from gunicorn.app.base import BaseApplication
+
+REQUEST_TIMEOUT = 30  # seconds before a stuck worker is restarted
+READY_PREFIX = "captionsearch: serving on "
+
+
+def app_config(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The Flask config for the project settings (index_dir, cache_dir, limit)."""
+    index_dir = os.path.abspath(settings["index_dir"])
+    cache_dir = settings.get("cache_dir") or os.path.join(index_dir, "thumbnails")
+    return {
+        "INDEX_DIR": index_dir,
+        "CACHE_DIR": os.path.abspath(cache_dir),
+        "RESULTS_PER_PAGE": int(settings.get("limit") or 10),
+    }
+
+
+def gunicorn_options(settings: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "bind": f"{settings['host']}:{int(settings['port'])}",
+        "workers": int(settings["workers"]),
+        "threads": int(settings["threads"]),
+        "worker_class": "gthread",
+        "timeout": REQUEST_TIMEOUT,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "preload_app": False,  # build the app per worker, after the fork
+        "accesslog": settings.get("access_log") or None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "captionsearch",
+        "when_ready": _announce,
+    }
+
+
+def _announce(arbiter: Any) -> None:
+    """Print the bound address(es): with port 0 this is how callers learn the port."""
+    for listener in arbiter.LISTENERS:
+        host, port = listener.sock.getsockname()[:2]
+        shown = f"[{host}]" if ":" in host else host
+        print(f"{READY_PREFIX}http://{shown}:{port}/", flush=True)
+
+
+class CaptionSearchServer(BaseApplication):
+    """gunicorn configured from our settings, not from its command line."""
+
+    def __init__(self, settings: Mapping[str, Any]):
+        self.settings = dict(settings)
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in gunicorn_options(self.settings).items():
+            self.cfg.set(name, value)
+
+    def load(self) -> Any:
+        from .app import create_app
+
+        return create_app(app_config(self.settings))
+
+
+def run_server(settings: Mapping[str, Any]) -> int:
+    """Serve until interrupted; returns the exit code."""
+    server = CaptionSearchServer(settings)
+    try:
+        server.run()
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - convenience for manual runs
+    from .settings import load_settings
+
+    sys.exit(run_server(load_settings()))
