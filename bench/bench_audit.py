@@ -1,0 +1,64 @@
+"""Audit throughput: HTML pages/s with the static rules, alt texts/s through the spaCy judgement.
+
+Prints the numbers; asserts nothing. Usage: python bench/bench_audit.py [--pages N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from captionsearch.audit.config import AuditConfig
+from captionsearch.audit.runner import audit_paths
+from captionsearch.audit.vague import judge_texts
+
+SUBJECTS = ["rover", "lander", "crater", "astronaut", "antenna", "solar panel", "ridge", "boulder"]
+PLACES = ["on grey lunar soil", "at the crater rim", "beside the lander", "under a black sky"]
+TITLES = ["Closing In", "Down and Down", "The Probe", "Rolling Out"]
+
+
+def alt_for(i: int) -> str:
+    if i % 5 == 0:
+        return TITLES[i % len(TITLES)]
+    return f"{SUBJECTS[i % len(SUBJECTS)].capitalize()} {PLACES[i % len(PLACES)]}, frame {i}"
+
+
+def page(n: int, images: int) -> str:
+    figures = "\n".join(
+        f'<section><h2>Slide {i}</h2><figure><img src="images/{n}-{i}.jpg" alt="{alt_for(n * images + i)}">'
+        f"<figcaption>Caption {i} of page {n}: {SUBJECTS[i % len(SUBJECTS)]} {PLACES[i % len(PLACES)]}.</figcaption>"
+        "</figure></section>"
+        for i in range(images)
+    )
+    return f"<!doctype html><html><head><title>Page {n}</title></head><body><h1>Page {n}</h1>{figures}</body></html>"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--images", type=int, default=12, help="images per page")
+    parser.add_argument("--texts", type=int, default=2000)
+    parser.add_argument("--pipeline", default="en_core_web_sm")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        for n in range(args.pages):
+            Path(folder, f"page-{n:04d}.html").write_text(page(n, args.images), encoding="utf-8")
+        static = AuditConfig(ignore=("alt-vague", "caption-vague"))
+        start = time.perf_counter()
+        result = audit_paths([folder], static)
+        elapsed = time.perf_counter() - start
+    print(f"static rules: {args.pages} pages ({args.pages * args.images} images) in {elapsed:.2f} s = "
+          f"{args.pages / elapsed:.0f} pages/s ({len(result.findings)} findings)")
+    texts = [alt_for(i) for i in range(args.texts)]
+    judge_texts(texts[:10], args.pipeline)  # load the pipeline outside the timing
+    start = time.perf_counter()
+    verdicts = judge_texts(texts, args.pipeline)
+    elapsed = time.perf_counter() - start
+    print(f"spaCy judgement: {len(verdicts)} distinct alt texts in {elapsed:.2f} s = {len(verdicts) / elapsed:.0f} alt texts/s "
+          f"({sum(1 for v in verdicts.values() if v)} vague)")
+
+
+if __name__ == "__main__":
+    main()
