@@ -415,3 +415,38 @@ def to_whoosh(node: ql.Node) -> Any:
 
 def all_ids(index_dir: str | os.PathLike[str]) -> Iterable[str]:
     return read_states(index_dir).keys()
+
+
+# -- raw Whoosh, for the benchmarks only ------------------------------------------------
+# bench/ compares captionsearch with plain Whoosh (its StemmingAnalyzer, its query
+# parser and highlighter) to show what our own analysis costs. Kept here so that
+# every `import whoosh` stays in this module.
+
+
+def build_stemming_baseline(index_dir: str | os.PathLike[str], rows: Iterable[tuple[str, str, str, str]], procs: int = 2) -> None:
+    """Index (id, title, caption, alt) rows the plain Whoosh way, in a fresh folder."""
+    from whoosh.analysis import StemmingAnalyzer
+
+    def text(stored: bool = False) -> TEXT:
+        return TEXT(analyzer=StemmingAnalyzer(), stored=stored, phrase=True)
+
+    schema = Schema(id=ID(stored=True), title=text(True), caption=text(True), alt=text())
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(index_dir), schema)
+    writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if procs > 1 else ix.writer(limitmb=256)
+    for record_id, title, caption, alt in rows:
+        writer.add_document(id=record_id, title=title, caption=caption, alt=alt)
+    writer.commit()
+
+
+def open_stemming_baseline(index_dir: str | os.PathLike[str]) -> Any:
+    return whoosh_index.open_dir(str(index_dir)).searcher(weighting=scoring.BM25F())
+
+
+def search_stemming_baseline(searcher: Any, query: str, limit: int = 10) -> tuple[int, list[tuple[str, str]]]:
+    """Top ``limit`` (id, highlighted caption) for a query in Whoosh's own syntax, and the total."""
+    from whoosh.qparser import MultifieldParser
+
+    parsed = MultifieldParser(["title", "caption", "alt"], searcher.schema).parse(query)
+    results = searcher.search(parsed, limit=limit)
+    return len(results), [(hit["id"], hit.highlights("caption")) for hit in results]
