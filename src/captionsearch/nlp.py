@@ -102,25 +102,43 @@ def _parts(token_text: str) -> Iterable[re.Match[str]]:
     return _PART.finditer(token_text.translate(_APOSTROPHES))
 
 
+@lru_cache(maxsize=200_000)
+def _token_parts(token_text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, folded word, stem) of each part of one spaCy token, offsets within it.
+
+    Cached by token text: a collection repeats a few thousand words millions
+    of times, and folding and stemming were most of the indexing time.
+    """
+    parts = []
+    for part in _parts(token_text):
+        word = fold(part.group())
+        parts.append((part.start(), part.start() + len(part.group()), word, stem(word)))
+    return tuple(parts)
+
+
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into searchable tokens with their offsets (the one normalise path)."""
     tokens = []
     for sp_token in _tokenizer()(text):
-        for part in _parts(sp_token.text):
-            word = fold(part.group())
-            start = sp_token.idx + part.start()
-            tokens.append(Token(start, start + len(part.group()), text[start : start + len(part.group())], word, stem(word)))
+        offset = sp_token.idx
+        for start, end, word, stemmed in _token_parts(sp_token.text):
+            tokens.append(Token(offset + start, offset + end, text[offset + start : offset + end], word, stemmed))
     return tokens
+
+
+def analyse(text: str) -> list[tuple[str, str]]:
+    """(folded word, stem) of each token of ``text``: tokenize without the offsets, faster."""
+    return [(word, stemmed) for sp_token in _tokenizer()(text) for _, _, word, stemmed in _token_parts(sp_token.text)]
 
 
 def normalise(text: str) -> list[str]:
     """The indexed terms of ``text``, in order (stems)."""
-    return [t.stem for t in tokenize(text)]
+    return [stemmed for sp_token in _tokenizer()(text) for _, _, _, stemmed in _token_parts(sp_token.text)]
 
 
 def words(text: str) -> list[str]:
     """The folded, unstemmed words of ``text`` (the spelling dictionary's terms)."""
-    return [t.word for t in tokenize(text)]
+    return [word for sp_token in _tokenizer()(text) for _, _, word, _ in _token_parts(sp_token.text)]
 
 
 # -- the trained pipeline ---------------------------------------------------
