@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 SEVERITIES = ("notice", "warning", "error")  # lowest first
@@ -125,7 +126,7 @@ class Finding:
             "fingerprint": self.fingerprint,
             "suggestion": self.suggestion,
             "needs_review": self.heuristic,
-            "image": self.image,
+            "image": portable(self.image),
         }
 
     def sort_key(self) -> tuple[Any, ...]:
@@ -144,3 +145,14 @@ class AuditResult:
 
     def failing(self, fail_on: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if severity_rank(f.severity) >= severity_rank(fail_on))
+
+
+def portable(path: str) -> str:
+    """A local path as it reads from the working directory, so fingerprints and reports
+    are the same on every checkout; URLs and paths elsewhere stay as they are."""
+    if not path.startswith("/"):
+        return path
+    try:
+        return Path(path).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path

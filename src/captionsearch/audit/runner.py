@@ -18,7 +18,7 @@ from ..records import CaptionRecord
 from . import checks
 from .baseline import split_by_baseline
 from .config import AuditConfig
-from .model import AuditResult, Finding, Rule, Subject
+from .model import AuditResult, Finding, Rule, Subject, portable
 from .rules import RULES, SUGGESTION
 from .subjects import subject_from_element, subjects_from_record
 
@@ -126,7 +126,7 @@ def duplicates(subjects: list[Subject]) -> dict[int, Subject]:
 
 def fingerprint_of(rule: Rule, subject: Subject, key: str) -> str:
     """What stays the same when lines move: rule, file, and which image with which text."""
-    parts = (rule.id, key, Path(subject.path).as_posix(), subject.image, subject.tag, checks.fold(subject.alt or ""))
+    parts = (rule.id, key, Path(subject.path).as_posix(), portable(subject.image), subject.tag, checks.fold(subject.alt or ""))
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
