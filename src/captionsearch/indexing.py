@@ -63,6 +63,7 @@ class _Plan:
     new_ids: set[str] = field(default_factory=set)
     deletes: list[str] = field(default_factory=list)
     enrich: list[CaptionRecord] = field(default_factory=list)  # pass 2: not enriched yet
+    digests: dict[str, str] = field(default_factory=dict)  # id -> content hash, computed once
     unchanged: int = 0
     kept: int = 0  # in the index, not in the input, kept because some input was unreadable
 
@@ -136,12 +137,13 @@ def _plan(records: Sequence[CaptionRecord], states: dict[str, str], options: Ind
     final = ENRICHED if options.entities else PLAIN
     for record in records:
         state = states.get(record.id)
-        if state == _state(record, final):
+        digest = plan.digests[record.id] = record.content_hash()  # a third of indexing time if repeated
+        if state == _state(record, final, digest):
             plan.unchanged += 1
             continue
         if options.entities:
             plan.enrich.append(record)
-        if state == _state(record, PENDING) and options.entities:
+        if state == _state(record, PENDING, digest) and options.entities:
             continue  # pass 1 already done by an interrupted run
         plan.writes.append(record)
         if state is None:
@@ -151,8 +153,8 @@ def _plan(records: Sequence[CaptionRecord], states: dict[str, str], options: Ind
     return plan
 
 
-def _state(record: CaptionRecord, flag: str) -> str:
-    return f"{record.content_hash()}:{flag}"
+def _state(record: CaptionRecord, flag: str, digest: str | None = None) -> str:
+    return f"{digest or record.content_hash()}:{flag}"
 
 
 def _write(plan: _Plan, index_dir: Path, cache: ResultCache, options: IndexOptions) -> int | None:
@@ -172,7 +174,8 @@ def _write(plan: _Plan, index_dir: Path, cache: ResultCache, options: IndexOptio
                     writer.delete(record_id)
             for record in chunk:
                 entities = cached.get(entity_text(record))
-                writer.put(build_document(record, entities, flag, found[record.id]), new=record.id in plan.new_ids)
+                document = build_document(record, entities, flag, found[record.id], plan.digests.get(record.id))
+                writer.put(document, new=record.id in plan.new_ids)
                 progress.advance()
     progress.finish()
     return recovered
@@ -250,22 +253,27 @@ def entity_text(record: CaptionRecord) -> str:
 # -- documents ------------------------------------------------------------------------
 
 
-def build_document(record: CaptionRecord, entities: Any, flag: str, failed_rules: Sequence[str] = ()) -> IndexDocument:
-    """One record as index fields: normalised terms, facets and the stored record."""
+def build_document(
+    record: CaptionRecord, entities: Any, flag: str, failed_rules: Sequence[str] = (), digest: str | None = None
+) -> IndexDocument:
+    """One record as index fields: normalised terms, facets and the stored record.
+
+    ``digest`` is the record's content hash when the caller has it already.
+    """
     entities = [tuple(e) for e in entities or ()]
-    # Tokenise each shown field once: stems are indexed, folded words feed the spelling dictionary.
-    tokens = {name: nlp.tokenize(getattr(record, name) or "") for name in ("title", "caption", "alt")}
-    title, caption, alt = (" ".join(t.stem for t in tokens[name]) for name in ("title", "caption", "alt"))
+    # Analyse each shown field once: stems are indexed, folded words feed the spelling dictionary.
+    analysed = {name: nlp.analyse(getattr(record, name) or "") for name in ("title", "caption", "alt")}
+    title, caption, alt = (" ".join(stem for _, stem in analysed[name]) for name in ("title", "caption", "alt"))
     extra = _terms(" ".join((*record.keywords, record.credit, record.long_description)))
     entity_terms = _terms(" ".join(text for _, text in entities))
-    spelling = sorted({t.word for field_tokens in tokens.values() for t in field_tokens})
+    spelling = sorted({word for pairs in analysed.values() for word, _ in pairs})
     facets = [*_facets(record, entities), *status_facets(failed_rules)]
     stored = record.to_dict()
     stored["entities"] = [{"group": g, "text": t} for g, t in entities]
     stored["facets"] = facets
     return IndexDocument(
         id=record.id,
-        state=f"{record.id} {_state(record, flag)}",
+        state=f"{record.id} {_state(record, flag, digest)}",
         text=" ".join(filter(None, (title, caption, alt, extra))),
         title=title,
         caption=caption,
