@@ -15,6 +15,7 @@ from flask import Flask
 from jinja2 import PackageLoader, select_autoescape
 
 from . import error_pages, security, views
+from .negotiation import HTMLSafeJSONProvider
 from .presenters import register_template_helpers
 
 WEB_PACKAGE = "captionsearch.web"
@@ -46,7 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(DEFAULTS)
     app.config.update(config or {})
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
-    app.json.sort_keys = False  # keep the documented field order
+    app.json = HTMLSafeJSONProvider(app)
     app.register_blueprint(views.site)
     security.init_app(app)
     error_pages.init_app(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from flask import Blueprint, Response, jsonify, make_response, render_template, request
+from flask.json.provider import DefaultJSONProvider
 
 JSON_SUFFIX = ".json"
 
@@ -42,3 +43,13 @@ def respond(template: str, payload: Callable[[], Any] | Any, status: int = 200, 
         response = make_response(render_template(template, **context), status)
     response.vary.add("Accept")
     return response
+
+
+class HTMLSafeJSONProvider(DefaultJSONProvider):
+    """JSON with <, > and & written as \\u escapes: the same data, and inert if a browser ever sniffs it."""
+
+    sort_keys = False  # keep the documented field order
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        text = super().dumps(obj, **kwargs)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -65,14 +65,26 @@ def filter_label(key: str) -> str:
     return f"{group_label(group)}: {value_label(group, value)}"
 
 
-def alt_text(record: CaptionRecord) -> str:
-    """The photo's alt, else its caption, else its title; never a file name."""
+def alt_text(record: CaptionRecord, beside: str = "") -> str:
+    """The photo's alt, else its caption, else its title; never a file name.
+
+    ``beside`` is visible text next to the image (a tile's title). When the
+    alt would only repeat it, the image is decorative there (alt=""): a
+    screen reader would otherwise read the same words twice.
+    """
     stem = PurePath(record.image.split("?")[0]).stem.casefold()
     for text in (record.alt, record.caption, record.title):
         text = " ".join((text or "").split())
         if text and not _IMAGE_FILE.search(text) and text.casefold() != stem:
-            return text
+            return "" if _same_words(text, beside) else text
     return "Photo without a description"
+
+
+def _same_words(a: str, b: str) -> bool:
+    def fold(text: str) -> list[str]:
+        return re.findall(r"\w+", text.casefold())
+
+    return bool(b) and fold(a) == fold(b)
 
 
 def image_urls(record: CaptionRecord, size: str = "thumb") -> dict[str, Any] | None:
