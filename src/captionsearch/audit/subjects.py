@@ -12,7 +12,8 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator, Mapping
 
-from ..corpus.html import GLOBAL_ARIA, ImageElement, parse_rule_list, resolve_image
+from ..corpus.html import ImageElement, resolve_image
+from ..corpus.html_tree import GLOBAL_ARIA, parse_rule_list
 from ..records import CaptionRecord
 from .model import Subject
 
