@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from . import index, nlp
 from . import querylang as ql
-from .errors import ConfigError
+from .errors import ConfigError, IndexMissing
 from .records import CaptionRecord
 
 FEW_RESULTS = 3  # fewer hits than this and a spelling suggestion is worth offering
@@ -322,6 +322,16 @@ def _facet_groups(counts: dict[str, int], filters: Sequence[str]) -> dict[str, t
         group: tuple(sorted(values, key=lambda v: (not v.selected, -v.count, v.value.casefold()))[:FACET_VALUES_SHOWN])
         for group, values in sorted(groups.items())
     }
+
+
+def warm_up(index_dir: str | Path) -> None:
+    """Load the tokenizer and open the searcher now rather than on the first query."""
+    nlp.tokenize("warm up")
+    try:
+        with searcher_pool(index_dir).lease():
+            pass
+    except IndexMissing:
+        pass  # the first request explains what to do
 
 
 # -- single photos ----------------------------------------------------------------------

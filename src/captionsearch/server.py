@@ -69,8 +69,12 @@ class CaptionSearchServer(BaseApplication):
 
     def load(self) -> Any:
         from .app import create_app
+        from .searching import warm_up
 
-        return create_app(app_config(self.settings))
+        config = app_config(self.settings)
+        app = create_app(config)
+        warm_up(config["INDEX_DIR"])  # in the worker, so the first visitor does not wait
+        return app
 
 
 def run_server(settings: Mapping[str, Any]) -> int:
