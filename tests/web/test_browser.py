@@ -84,7 +84,8 @@ def test_open_a_photo_page(page: Page, corpus_index: Path):
     expect(page.get_by_role("heading", level=1)).to_have_text(photo.record.title)
     image = page.locator(".photo-image")
     expect(image).to_have_attribute("alt", photo.record.alt)
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The first request makes the display size; wait for it to arrive and decode.
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     expect(page.locator("figcaption")).to_have_text(photo.record.caption)
     expect(page.get_by_role("heading", name=re.compile("Accessibility findings"))).to_be_visible()
     expect(page.get_by_role("heading", name="More like this")).to_be_visible()
