@@ -380,9 +380,14 @@ def iter_stored_records(searcher: Any) -> Iterator[dict[str, Any]]:
 
 
 def facet_counts(searcher: Any) -> dict[str, int]:
-    """Facet value -> number of photos carrying it, over the whole collection."""
-    reader = searcher.reader()
-    return {term.decode("utf-8"): reader.doc_frequency("facet", term) for term in reader.lexicon("facet")}
+    """Facet value -> number of photos carrying it, over the whole collection.
+
+    Counted by a search, not from the term list, whose frequencies still
+    include replaced documents until their segment is merged away.
+    """
+    grouping = {"facet": sorting.FieldFacet("facet", allow_overlap=True)}
+    results = searcher.search(wq.Every(), limit=1, groupedby=grouping, maptype=sorting.Count)
+    return dict(results.groups("facet"))
 
 
 def known_word(searcher: Any, word: str) -> bool:

@@ -151,3 +151,12 @@ def test_a_live_writer_blocks_a_second_one_with_a_clear_message(index_dir: Path)
         holder.kill()
         holder.wait()
         holder.stdout.close()
+
+
+def test_collection_facets_count_each_photo_once_after_updates(index_dir: Path) -> None:
+    index_records(collection(), index_dir, PLAIN)
+    changed = [make_record(f"photo-{i}", f"A lander rests in crater {i}.") for i in range(5)]
+    index_records(changed, index_dir, PLAIN)
+    facets = searching.collection_facets(index_dir)
+    assert sum(v.count for v in facets["status"]) == searching.photo_count(index_dir) == 5
+    assert {v.value: v.count for v in facets["source"]} == {"manifest": 5}
