@@ -22,6 +22,18 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw, ImageFont
 
+# The IPTC IIM dataset numbers (record, number) the reader looks for.
+from captionsearch.corpus.iptc import (
+    CAPTION_ABSTRACT,
+    CODED_CHARACTER_SET,
+    CREDIT,
+    DATE_CREATED,
+    HEADLINE,
+    KEYWORDS,
+    OBJECT_NAME,
+    UTF8_MARKERS,
+)
+
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "manifest.json"
 JPEG_QUALITY = 80
@@ -32,16 +44,8 @@ AMBER = (255, 191, 64)
 WHITE = (245, 245, 245)
 GREY = (170, 176, 190)
 
-# IPTC IIM datasets (record, number).
 RECORD_VERSION = (2, 0)
-CODED_CHARACTER_SET = (1, 90)
-OBJECT_NAME = (2, 5)
-KEYWORDS = (2, 25)
-DATE_CREATED = (2, 55)
-HEADLINE = (2, 105)
-CREDIT = (2, 110)
-CAPTION_ABSTRACT = (2, 120)
-UTF8 = b"\x1b%G"  # ISO 2022 escape sequence for UTF-8, the value of 1:90
+UTF8 = UTF8_MARKERS[0]  # ISO 2022 escape sequence for UTF-8, the value of 1:90
 
 
 def iptc_segment(datasets: list[tuple[tuple[int, int], bytes]]) -> bytes:

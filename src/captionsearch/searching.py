@@ -50,25 +50,31 @@ class Hit:
         return self.record.id
 
     def to_dict(self) -> dict[str, Any]:
-        r = self.record
         return {
-            "id": r.id,
+            "id": self.record.id,
             "rank": self.rank,
             "score": round(self.score, 4),
-            "title": r.title,
-            "caption": r.caption,
-            "alt": r.alt,
-            "credit": r.credit,
-            "date": r.date,
-            "keywords": list(r.keywords),
-            "image": r.image,
-            "page": r.page,
-            "gallery": r.gallery,
-            "width": r.width,
-            "height": r.height,
-            "entities": [{"group": e.group, "text": e.text} for e in self.entities],
+            **public_fields(self.record, self.entities),
             "highlights": {name: [s.to_dict() for s in segs] for name, segs in self.highlights.items()},
         }
+
+
+def public_fields(record: CaptionRecord, entities: Iterable[nlp.Entity]) -> dict[str, Any]:
+    """A photo's fields as every JSON output shows them (the search hits, the web's twins)."""
+    return {
+        "title": record.title,
+        "caption": record.caption,
+        "alt": record.alt,
+        "credit": record.credit,
+        "date": record.date,
+        "keywords": list(record.keywords),
+        "image": record.image,
+        "page": record.page,
+        "gallery": record.gallery,
+        "width": record.width,
+        "height": record.height,
+        "entities": [{"group": e.group, "text": e.text} for e in entities],
+    }
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from flask import Flask, url_for
 from .. import images
 from ..indexing import facet_value
 from ..records import CaptionRecord
-from ..searching import FacetValue, Photo, SearchPage
+from ..searching import FacetValue, Photo, SearchPage, public_fields
 
 GROUP_LABELS = {
     "status": "Accessibility",
@@ -135,23 +135,11 @@ def photo_links(record: CaptionRecord) -> dict[str, str | None]:
 
 def photo_dict(photo: Photo) -> dict[str, Any]:
     """A photo in the JSON twins: the record's fields, entities, facet keys and links."""
-    r = photo.record
     return {
-        "id": r.id,
-        "title": r.title,
-        "caption": r.caption,
-        "alt": r.alt,
-        "credit": r.credit,
-        "date": r.date,
-        "keywords": list(r.keywords),
-        "image": r.image,
-        "page": r.page,
-        "gallery": r.gallery,
-        "width": r.width,
-        "height": r.height,
-        "entities": [{"group": e.group, "text": e.text} for e in photo.entities],
+        "id": photo.record.id,
+        **public_fields(photo.record, photo.entities),
         "facets": list(photo.facets),
-        "links": photo_links(r),
+        "links": photo_links(photo.record),
     }
 
 
