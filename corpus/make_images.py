@@ -108,18 +108,21 @@ def draw_placeholder(photo: dict, number: int, total: int) -> Image.Image:
     draw = ImageDraw.Draw(image)
     margin = width // 32
     draw.rectangle((margin // 2, margin // 2, width - margin // 2, height - margin // 2), outline=AMBER, width=6)
-    draw.text((margin, margin), PLACEHOLDER_LABEL[0], fill=AMBER, font=_font(width // 20))
-    draw.text((margin, margin + width // 16), PLACEHOLDER_LABEL[1], fill=AMBER, font=_font(width // 40))
-    _draw_title(draw, photo["title"], width, height)
+    # Text stays inside the centred 3:2 area, which survives a gallery's 3:2 crop.
+    safe = min(width, height * 3 // 2)
+    left = (width - safe) // 2 + margin
+    draw.text((left, margin), PLACEHOLDER_LABEL[0], fill=AMBER, font=_font(safe // 20))
+    draw.text((left, margin + safe // 16), PLACEHOLDER_LABEL[1], fill=AMBER, font=_font(safe // 40))
+    _draw_title(draw, photo["title"], width, height, safe)
     footer = f"Photo {number} of {total}  |  {photo['credit']}"
-    draw.text((margin, height - margin - width // 40), footer, fill=GREY, font=_font(width // 48))
+    draw.text((left, height - margin - safe // 40), footer, fill=GREY, font=_font(safe // 48))
     return image
 
 
-def _draw_title(draw: ImageDraw.ImageDraw, title: str, width: int, height: int) -> None:
-    """The slide title, centred, as large as fits in 85% of the width."""
-    size = width // 10
-    while size > 12 and draw.textlength(title, font=_font(size)) > width * 0.85:
+def _draw_title(draw: ImageDraw.ImageDraw, title: str, width: int, height: int, safe: int) -> None:
+    """The slide title, centred, as large as fits in 85% of the safe width."""
+    size = safe // 10
+    while size > 12 and draw.textlength(title, font=_font(size)) > safe * 0.85:
         size -= 4
     draw.text((width / 2, height / 2), title, fill=WHITE, font=_font(size), anchor="mm")
 
