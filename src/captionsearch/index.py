@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import collectors, scoring, sorting
 from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
@@ -360,13 +360,41 @@ def run_query(
     if facets:
         options["groupedby"] = {"facet": sorting.FieldFacet("facet", allow_overlap=True)}
         options["maptype"] = sorting.Count
-    results = searcher.search(query, **options)
+        results = searcher.search(query, **options)
+    elif offset + limit < searcher.doc_count() and not _has_union(tree):
+        results = _top_and_count(searcher, query, offset + limit, filter_query)
+    else:
+        results = searcher.search(query, **options)
     hits = tuple(
         RawHit(hit["id"], float(hit.score or 0.0), json.loads(hit["record"]))
         for hit in results[offset : offset + limit]
     )
     counts = dict(results.groups("facet")) if facets else {}
     return RawResults(len(results), hits, counts)
+
+
+def _top_and_count(searcher: Any, query: Any, limit: int, filter_query: Any) -> Any:
+    """The top ``limit`` hits and the exact number of matches, in one pass.
+
+    Whoosh's default collector skips low-scoring blocks and swaps in pruned
+    matchers, so it cannot count; len(results) then ran the whole query a
+    second time (40% of query time at 100k captions). Scoring every match
+    once, without skipping or pruning, gives the same hits and the count.
+    """
+    collector: Any = collectors.TopCollector(limit, usequality=False, replace=0)
+    if filter_query is not None:
+        collector = collectors.FilterCollector(collector, filter_query)
+    searcher.search_with_collector(query, collector)
+    return collector.results()
+
+
+def _has_union(node: ql.Node) -> bool:
+    # For OR queries Whoosh's pruning saves more than the second, counting pass costs.
+    if isinstance(node, ql.Or):
+        return True
+    if isinstance(node, ql.And):
+        return any(_has_union(item) for item in node.items)
+    return isinstance(node, ql.Not) and _has_union(node.item)
 
 
 def stored_record(searcher: Any, record_id: str) -> dict[str, Any] | None:
