@@ -30,7 +30,9 @@ from generate import QUERY_KINDS, parse_size  # noqa: E402
 from measure import folder_mb, percentiles, run_child  # noqa: E402
 
 ENRICH_UP_TO = 100_000  # the trained pipeline runs at a few hundred captions/s: 1M would take over an hour
-RAW_WHOOSH_UP_TO = 1_000_000
+RAW_WHOOSH_UP_TO = 100_000  # optional baseline; at 1M it would add ~8 minutes
+FACETS_UP_TO = 100_000
+SINGLE_PASS_FROM = 1_000_000  # one timed pass over the mix at 1M, to keep the run under an hour
 WEB_SIZES = ("100k",)
 
 
@@ -130,19 +132,18 @@ class Bench:
 
     def queries(self, size: int, folder: Path, files: dict[str, Path], out: dict) -> None:
         mix = json.loads(files["queries"].read_text(encoding="utf-8"))
-        engines = [
-            ("captionsearch", folder / "index", {}),
-            ("captionsearch_facets", folder / "index", {"facets": True}),
-            ("fts5", folder / "fts5", {}),
-        ]
+        engines = [("captionsearch", folder / "index", {}), ("fts5", folder / "fts5", {})]
+        if size <= FACETS_UP_TO:
+            engines.insert(1, ("captionsearch_facets", folder / "index", {"facets": True}))
         if "raw_whoosh_index" in out:
             engines.append(("raw_whoosh", folder / "raw-whoosh", {}))
-        figures = out.setdefault("queries", {"count": len(mix), "passes": self.args.passes})
+        passes = 1 if size >= SINGLE_PASS_FROM else self.args.passes
+        figures = out.setdefault("queries", {"count": len(mix), "passes": passes})
         for name, engine_dir, extra in engines:
             self.log(f"queries: {name}")
             engine = name.split("_facets")[0].replace("_", "-")
             result, run = self.phase("queries", engine=engine, folder=str(engine_dir),
-                                     queries_file=str(files["queries"]), passes=self.args.passes, **extra)
+                                     queries_file=str(files["queries"]), passes=passes, **extra)
             figures[name] = query_figures(mix, result, run)
             self.save()
         ours, fts5 = figures["captionsearch"], figures["fts5"]
@@ -154,10 +155,22 @@ class Bench:
             return
         self.log("web /search, concurrency 16")
         result, run = self.phase("web", folder=str(folder / "index"), queries_file=str(files["queries"]),
-                                 concurrency=16, requests=3000, seconds=30.0)
-        out["web"] = result
+                                 concurrency=16, requests=3000, seconds=60.0)
+        # The tree includes gunicorn's workers and the load generator: an upper bound for the server.
+        out["web"] = result | {"peak_rss_tree_mb": round(run.peak_tree_rss_mb)}
+
+    def audit(self) -> None:
+        if not (BENCH / "bench_audit.py").exists():
+            self.results["audit"] = "not measured: bench/bench_audit.py does not exist yet"
+            return
+        self.log("audit: bench/bench_audit.py")
+        run = run_child([sys.executable, str(BENCH / "bench_audit.py")])
+        self.results["audit"] = {"output": run.stdout.strip().splitlines(), "returncode": run.returncode}
+        self.save()
 
     def run(self) -> None:
+        if not self.args.no_audit:
+            self.audit()
         for label in self.args.sizes:
             self.run_size(label)
         self.results["finished"] = now()
@@ -254,8 +267,13 @@ def summary(results: dict) -> str:
         if "ratio_to_fts5" in queries:
             r = queries["ratio_to_fts5"]
             lines.append(f"  ours/FTS5              p50 {r['p50']:>6.2f}x p95 {r['p95']:>6.2f}x p99 {r['p99']:>6.2f}x")
-        if isinstance(figures.get("web"), dict):
-            lines.append(f"  web /search            {json.dumps(figures['web'])}")
+        web = figures.get("web")
+        if isinstance(web, dict):
+            http = web["http"]
+            lines.append(f"  web /search c={web['concurrency']:<3}      {http['requests_per_s']:>8} req/s  "
+                         f"p50 {http['p50_ms']} ms  p99 {http['p99_ms']} ms  errors {http['errors']}")
+    if isinstance(results.get("audit"), dict):
+        lines.extend(f"audit: {line}" for line in results["audit"]["output"])
     return "\n".join(lines)
 
 
@@ -271,6 +289,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="reuse generated corpora found in --work")
     parser.add_argument("--no-entities", action="store_true", help="skip the entity-enrichment runs")
     parser.add_argument("--no-raw-whoosh", action="store_true", help="skip the raw Whoosh baseline")
+    parser.add_argument("--no-audit", action="store_true", help="skip the audit throughput figures")
     args = parser.parse_args(argv)
     args.sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     return args
