@@ -358,7 +358,7 @@ def run_query(
     filter_query = wq.And([wq.Term("facet", value) for value in filters]) if filters else None
     options: dict[str, Any] = {"limit": offset + limit, "filter": filter_query}
     if facets:
-        options["groupedby"] = {"facet": sorting.FieldFacet("facet", allow_overlap=True)}
+        options["groupedby"] = {"facet": _FacetValues("facet")}
         options["maptype"] = sorting.Count
         results = searcher.search(query, **options)
     elif offset + limit < searcher.doc_count() and not _has_union(tree):
@@ -397,6 +397,44 @@ def _has_union(node: ql.Node) -> bool:
     return isinstance(node, ql.Not) and _has_union(node.item)
 
 
+class _FacetValues(sorting.FieldFacet):
+    """Groups by a keyword field whose documents carry several values, like FieldFacet(allow_overlap=True).
+
+    Whoosh's categorizer for that rebuilds a list of every document's values
+    from the field's whole term list, for each segment, on every query: work
+    in proportion to the collection, most of a faceted query's time. A
+    segment never changes once written, so the lists are kept per segment
+    reader (deleted documents are never matched, so their entries are unused).
+    """
+
+    def __init__(self, fieldname: str):
+        super().__init__(fieldname, allow_overlap=True)
+
+    def categorizer(self, global_searcher: Any) -> Any:
+        return _CachedOverlappingCategorizer(global_searcher, self.fieldname)
+
+
+_FACET_LISTS: "weakref.WeakKeyDictionary[Any, dict[str, list]]" = weakref.WeakKeyDictionary()
+_FACET_LISTS_LOCK = threading.Lock()
+
+
+class _CachedOverlappingCategorizer(sorting.OverlappingCategorizer):
+    def set_searcher(self, segment_searcher: Any, docoffset: int) -> None:
+        if self._use_vectors or self._use_column:
+            super().set_searcher(segment_searcher, docoffset)
+            return
+        reader = segment_searcher.reader()
+        with _FACET_LISTS_LOCK:
+            lists = _FACET_LISTS.get(reader, {}).get(self._fieldname)
+        if lists is None:
+            super().set_searcher(segment_searcher, docoffset)
+            with _FACET_LISTS_LOCK:
+                _FACET_LISTS.setdefault(reader, {})[self._fieldname] = self._lists
+            return
+        self._segment_searcher = segment_searcher
+        self._lists = lists
+
+
 def stored_record(searcher: Any, record_id: str) -> dict[str, Any] | None:
     fields = searcher.document(id=record_id)
     return json.loads(fields["record"]) if fields else None
@@ -413,7 +451,7 @@ def facet_counts(searcher: Any) -> dict[str, int]:
     Counted by a search, not from the term list, whose frequencies still
     include replaced documents until their segment is merged away.
     """
-    grouping = {"facet": sorting.FieldFacet("facet", allow_overlap=True)}
+    grouping = {"facet": _FacetValues("facet")}
     results = searcher.search(wq.Every(), limit=1, groupedby=grouping, maptype=sorting.Count)
     return dict(results.groups("facet"))
 
