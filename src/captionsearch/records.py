@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -25,6 +25,9 @@ class Origin:
     line: int | None = None
     column: int | None = None
     kind: str = ""  # "manifest", "html", "markdown" or "metadata"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column, "kind": self.kind}
 
     def __str__(self) -> str:
         if self.line is None:
@@ -79,8 +82,13 @@ class CaptionRecord:
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self, with_parts: bool = True) -> dict[str, Any]:
-        data = asdict(self)
-        data["field_origins"] = {name: asdict(o) for name, o in self.field_origins}
+        # Built by hand: dataclasses.asdict deep-copies ``parts`` only for them to be
+        # dropped, and this runs for every record of every indexing run.
+        data: dict[str, Any] = {name: getattr(self, name) for name in _SCALAR_FIELDS}
+        data["origin"] = self.origin.to_dict()
+        data["keywords"] = list(self.keywords)
+        data["srcset"] = list(self.srcset)
+        data["field_origins"] = {name: o.to_dict() for name, o in self.field_origins}
         data["parts"] = [p.to_dict(with_parts=False) for p in self.parts] if with_parts else []
         return data
 
@@ -99,6 +107,12 @@ class CaptionRecord:
 
     def with_changes(self, **changes: Any) -> "CaptionRecord":
         return replace(self, **changes)
+
+
+_SCALAR_FIELDS = (
+    "id", "image", "title", "caption", "alt", "credit", "date",
+    "gallery", "page", "long_description", "width", "height",
+)  # fmt: skip
 
 
 def slugify(text: str, max_length: int = 48) -> str:

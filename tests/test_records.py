@@ -1,0 +1,33 @@
+"""CaptionRecord's plain-data form is complete and round-trips; its hash follows its content."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from captionsearch.records import CaptionRecord, Origin
+
+
+def full_record() -> CaptionRecord:
+    page = Origin("gallery.html", 12, 5, "html")
+    part = CaptionRecord(id="", image="/c/a.jpg", origin=page, alt="A rover", caption="From the page.")
+    return CaptionRecord(
+        id="a", image="/c/a.jpg", origin=Origin("m.json", 3, None, "manifest"), title="T", caption="C",
+        alt="A rover", credit="Cr", date="2019-01-03", keywords=("moon", "rover"), gallery="G", page="p.html",
+        srcset=("a-2x.jpg",), long_description="L", width=1600, height=900,
+        field_origins=(("alt", page),), parts=(part,),
+    )
+
+
+def test_to_dict_holds_every_field_and_round_trips() -> None:
+    record = full_record()
+    data = record.to_dict()
+    assert set(data) == {f.name for f in fields(CaptionRecord)}
+    again = CaptionRecord.from_dict(data)
+    assert again == record and again.parts == record.parts
+
+
+def test_content_hash_changes_with_content_only() -> None:
+    record = full_record()
+    assert record.content_hash() == full_record().content_hash()
+    assert record.with_changes(caption="Other").content_hash() != record.content_hash()
+    assert record.with_changes(keywords=("moon",)).content_hash() != record.content_hash()
