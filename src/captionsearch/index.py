@@ -33,9 +33,10 @@ from whoosh.support.levenshtein import damerau_levenshtein as edit_distance
 from . import querylang as ql
 from .errors import CaptionSearchError, IndexLocked, IndexMissing
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 INDEX_NAME = "MAIN"
 SEARCH_FIELDS = ("text", "title", "caption", "alt", "entity")
+PHRASE_FIELDS = ("title", "caption", "alt")  # where an unscoped phrase is looked for
 PID_FILE = "writer.pid"
 
 
@@ -61,16 +62,19 @@ def _remember_missing_columns() -> None:
 _remember_missing_columns()
 
 
-def _terms() -> TEXT:
+def _terms(positions: bool = True) -> TEXT:
     # Terms are pre-normalised: split on spaces only, positions kept for phrases.
-    return TEXT(analyzer=RegexTokenizer(r"[^ ]+"), phrase=True)
+    return TEXT(analyzer=RegexTokenizer(r"[^ ]+"), phrase=positions)
 
 
 def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         state=ID(sortable=True),  # "<id> <hash>:<flag>", a column read back for incremental runs
-        text=_terms(),  # everything searchable: title, caption, alt, keywords, credit
+        # Everything searchable (title, caption, alt, keywords, credit), for plain words:
+        # without positions its postings are smaller to write and faster to read.
+        # Phrases are matched in the positional per-field fields instead.
+        text=_terms(positions=False),
         title=_terms(),
         caption=_terms(),
         alt=_terms(),
@@ -135,6 +139,14 @@ def create_or_open(index_dir: str | os.PathLike[str]) -> Any:
     ix = whoosh_index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
     (folder / "SCHEMA_VERSION").write_text(SCHEMA_VERSION + "\n", encoding="utf-8")
     return ix
+
+
+def built_by_another_version(index_dir: str | os.PathLike[str]) -> bool:
+    """An index is there, but its schema is not this version's."""
+    if not index_exists(index_dir):
+        return False
+    marker = Path(index_dir) / "SCHEMA_VERSION"
+    return not marker.exists() or marker.read_text(encoding="utf-8").strip() != SCHEMA_VERSION
 
 
 def _check_schema(ix: Any, index_dir: str | os.PathLike[str]) -> None:
@@ -308,8 +320,9 @@ class SearcherPool:
     def _acquire(self) -> "_Lease":
         with self._lock:
             current = self._current
-            if current is None or not current.searcher.up_to_date():
-                fresh = _Lease(open_index(self.index_dir).searcher(weighting=scoring.BM25F()))
+            if current is None or current.folder != _folder_identity(self.index_dir) or not current.searcher.up_to_date():
+                folder = _folder_identity(self.index_dir)
+                fresh = _Lease(open_index(self.index_dir).searcher(weighting=scoring.BM25F()), folder)
                 if current is not None:
                     current.retired = True
                     current.close_if_unused()
@@ -330,9 +343,19 @@ class SearcherPool:
                 self._current = None
 
 
+def _folder_identity(index_dir: Path) -> tuple[int, int]:
+    """Changes when a rebuild swaps in a new folder, whose generations start again."""
+    try:
+        info = index_dir.stat()
+    except FileNotFoundError:
+        raise IndexMissing(str(index_dir)) from None
+    return (info.st_dev, info.st_ino)
+
+
 class _Lease:
-    def __init__(self, searcher: Any):
+    def __init__(self, searcher: Any, folder: tuple[int, int]):
         self.searcher = searcher
+        self.folder = folder
         self.users = 0
         self.retired = False
 
@@ -531,7 +554,9 @@ def to_whoosh(node: ql.Node) -> Any:
     if isinstance(node, ql.Term):
         return wq.Term(node.field, node.term, boost=node.boost)
     if isinstance(node, ql.Phrase):
-        return wq.Phrase(node.field, list(node.terms), boost=node.boost)
+        fields = PHRASE_FIELDS if node.field == "text" else (node.field,)
+        phrases = [wq.Phrase(name, list(node.terms), boost=node.boost) for name in fields]
+        return phrases[0] if len(phrases) == 1 else wq.Or(phrases)
     if isinstance(node, ql.And):
         positive = [to_whoosh(n) for n in node.items if not isinstance(n, ql.Not)]
         negative = [to_whoosh(n.item) for n in node.items if isinstance(n, ql.Not)]

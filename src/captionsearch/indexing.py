@@ -26,7 +26,7 @@ from . import nlp
 from .cache import ResultCache
 from .corpus import read_corpus
 from .errors import CorpusError
-from .index import IndexDocument, IndexWriter, read_states
+from .index import IndexDocument, IndexWriter, built_by_another_version, read_states
 from .progress import Progress
 from .records import CaptionRecord
 from .status import status_facets, statuses
@@ -96,7 +96,7 @@ def index_records(
     delete_missing: bool = True,
 ) -> IndexReport:
     """Bring the index up to date with these records (and only these, if ``delete_missing``)."""
-    if options.rebuild and delete_missing:
+    if (options.rebuild and delete_missing) or built_by_another_version(index_dir):
         return _rebuild(records, Path(index_dir), options)
     # A rebuild from incomplete input would drop the unreadable files' photos:
     # update in place instead (the report says so).

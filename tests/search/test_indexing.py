@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from captionsearch import indexing, searching
-from captionsearch.errors import IndexLocked, IndexMissing
+from captionsearch.errors import CaptionSearchError, IndexLocked, IndexMissing
 from captionsearch.indexing import IndexOptions, index_records
 from captionsearch.index import PID_FILE, IndexWriter
 
@@ -160,3 +160,22 @@ def test_collection_facets_count_each_photo_once_after_updates(index_dir: Path) 
     facets = searching.collection_facets(index_dir)
     assert sum(v.count for v in facets["status"]) == searching.photo_count(index_dir) == 5
     assert {v.value: v.count for v in facets["source"]} == {"manifest": 5}
+
+
+def test_an_index_from_another_version_is_rebuilt_by_the_next_run(index_dir: Path) -> None:
+    index_records(collection(), index_dir, PLAIN)
+    (index_dir / "SCHEMA_VERSION").write_text("0\n", encoding="utf-8")
+    with pytest.raises(CaptionSearchError, match="captionsearch index --rebuild"):
+        searching.search("rover", index_dir)
+    report = index_records(collection(), index_dir, PLAIN)
+    assert report.added == 5
+    assert ids("rover", index_dir) == {f"photo-{i}" for i in range(5)}
+
+
+def test_a_rebuild_is_seen_by_an_open_searcher_pool(index_dir: Path) -> None:
+    index_records(collection(), index_dir, PLAIN)
+    assert ids("rover", index_dir) == {f"photo-{i}" for i in range(5)}  # the pool now holds a searcher
+    landers = [make_record(f"photo-{i}", f"A lander in crater {i}.") for i in range(5)]
+    index_records(landers, index_dir, IndexOptions(entities=False, rebuild=True))
+    assert ids("rover", index_dir) == set()
+    assert ids("lander", index_dir) == {f"photo-{i}" for i in range(5)}
