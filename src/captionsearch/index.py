@@ -213,8 +213,12 @@ class IndexWriter:
     cancels, so the index is never left half-written.
     """
 
-    def __init__(self, index_dir: str | os.PathLike[str], procs: int = 1):
+    def __init__(self, index_dir: str | os.PathLike[str], procs: int = 1, merge: bool = True):
         self.index_dir = Path(index_dir)
+        # A bulk run commits every few thousand documents; merging segments at each
+        # of those commits rewrites the growing index again and again, so only the
+        # run's last commit merges.
+        self.merge = merge
         self.ix = create_or_open(self.index_dir)
         self.lock = WriterLock(self.index_dir)
         self.procs = procs
@@ -240,7 +244,7 @@ class IndexWriter:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
             if exc_type is None:
-                self._writer.commit()
+                self._writer.commit(merge=self.merge)
             else:
                 self._writer.cancel()
         finally:

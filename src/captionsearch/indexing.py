@@ -167,7 +167,8 @@ def _write(plan: _Plan, index_dir: Path, cache: ResultCache, options: IndexOptio
         cached = cache.get_many([entity_text(r) for r in chunk]) if options.entities else {}
         found = statuses(chunk, language=False) if chunk else {}
         procs = options.procs if len(chunk) >= PARALLEL_WRITER_THRESHOLD else 1
-        with IndexWriter(index_dir, procs=procs) as writer:
+        last = start + COMMIT_EVERY >= len(plan.writes)
+        with IndexWriter(index_dir, procs=procs, merge=last) as writer:
             recovered = recovered or writer.lock.recovered_from
             if start == 0:
                 for record_id in plan.deletes:
@@ -192,7 +193,8 @@ def _enrich(records: list[CaptionRecord], index_dir: Path, cache: ResultCache, o
         entities, ran = _entities(chunk, cache, options, progress)
         computed += ran
         found = statuses(chunk, language=True, pipeline=options.pipeline)
-        with IndexWriter(index_dir, procs=1) as writer:
+        last = start + COMMIT_EVERY >= len(records)
+        with IndexWriter(index_dir, procs=1, merge=last) as writer:
             for record in chunk:
                 writer.put(build_document(record, entities[entity_text(record)], ENRICHED, found[record.id]))
     progress.finish()
