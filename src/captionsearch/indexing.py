@@ -221,12 +221,10 @@ def _entities(
 def _run_ner(pipeline: Any, texts: list[str], options: IndexOptions, progress: Progress) -> list[Any]:
     # Two processes help the trained pipeline 1.4-1.8x, but only pay off on big batches.
     n_process = 2 if options.procs > 1 and len(texts) >= PARALLEL_NER_THRESHOLD else 1
-    step = max(options.batch_size * 8, 2_000) if n_process > 1 else max(options.batch_size * 4, 256)
     results = []
-    for start in range(0, len(texts), step):
-        batch = texts[start : start + step]
-        results.extend(nlp.extract_entities(pipeline, batch, options.batch_size, n_process))
-        progress.advance(len(batch))
+    for entities in nlp.extract_entities(pipeline, texts, options.batch_size, n_process):
+        results.append(entities)
+        progress.advance()
     return results
 
 

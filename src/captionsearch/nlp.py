@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from .errors import PipelineUnavailable
 
@@ -188,10 +188,13 @@ def pipeline_id(nlp: Any) -> str:
 
 
 def extract_entities(
-    nlp: Any, texts: Sequence[str], batch_size: int = 256, n_process: int = 1
-) -> list[tuple[Entity, ...]]:
-    """Named entities of each text, grouped and de-duplicated, in text order."""
-    results = []
+    nlp: Any, texts: Iterable[str], batch_size: int = 256, n_process: int = 1
+) -> Iterator[tuple[Entity, ...]]:
+    """Named entities of each text, grouped and de-duplicated, in text order.
+
+    A generator over one ``nlp.pipe``: with ``n_process`` > 1 the worker
+    processes (each loading the model) start once for all the texts.
+    """
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
         seen: dict[tuple[str, str], Entity] = {}
         for ent in doc.ents:
@@ -199,8 +202,7 @@ def extract_entities(
             text = _entity_text(ent.text)
             if group and text:
                 seen.setdefault((group, text.casefold()), Entity(group, text))
-        results.append(tuple(seen.values()))
-    return results
+        yield tuple(seen.values())
 
 
 def _entity_text(text: str) -> str:
