@@ -101,7 +101,11 @@ def build_context(subjects: list[Subject], rules: list[Rule], config: AuditConfi
     if any(rule.needs_language for rule in rules):
         from .vague import judge_texts  # loads spaCy: only when a vague rule runs
 
-        texts = [checks.alt_text(s) for s in subjects] + [s.caption for s in subjects if s.gallery_photo]
+        active = {rule.id for rule in rules}
+        # Tag only the texts an active rule judges: captions are long and the tagger is slow.
+        texts = [checks.alt_text(s) for s in subjects] if "alt-vague" in active else []
+        if "caption-vague" in active:
+            texts += [s.caption for s in subjects if s.gallery_photo]
         context.vagueness = judge_texts(texts, config.pipeline, config.vague_min_words, config.generic_nouns)
     return context
 
