@@ -35,7 +35,6 @@ from .errors import CaptionSearchError, IndexLocked, IndexMissing
 
 SCHEMA_VERSION = "2"
 INDEX_NAME = "MAIN"
-SEARCH_FIELDS = ("text", "title", "caption", "alt", "entity")
 PHRASE_FIELDS = ("title", "caption", "alt")  # where an unscoped phrase is looked for
 PID_FILE = "writer.pid"
 
@@ -174,16 +173,24 @@ class WriterLock:
         self.path = index_dir / PID_FILE
         self.recovered_from: int | None = None
 
-    def acquire(self, holder_alive: bool) -> None:
+    def acquire(self) -> None:
+        """Called once Whoosh's lock is ours: a pid left behind is a crashed writer's."""
         previous = self._read_pid()
         if previous and previous != os.getpid():
-            if holder_alive and _pid_alive(previous):
-                raise IndexLocked(
-                    f"the index in {self.path.parent} is being written by process {previous}: "
-                    "wait for it to finish (or stop it) and run again"
-                )
             self.recovered_from = previous
         self.path.write_text(f"{os.getpid()}\n", encoding="utf-8")
+
+    def locked_error(self) -> IndexLocked:
+        """The error for a lock someone else holds, naming them when the pid file can."""
+        holder = self._read_pid()
+        if holder and _pid_alive(holder):
+            return IndexLocked(
+                f"the index in {self.path.parent} is being written by process {holder}: "
+                "wait for it to finish (or stop it) and run again"
+            )
+        return IndexLocked(
+            f"the index in {self.path.parent} is locked by another process: wait for it to finish and run again"
+        )
 
     def release(self) -> None:
         if self._read_pid() == os.getpid():
@@ -228,12 +235,8 @@ class IndexWriter:
         try:
             self._writer = self._open_writer()
         except LockError:
-            self.lock.acquire(holder_alive=True)  # raises IndexLocked naming the holder
-            raise IndexLocked(
-                f"the index in {self.index_dir} is locked by another process: "
-                "wait for it to finish and run again"
-            ) from None
-        self.lock.acquire(holder_alive=False)
+            raise self.lock.locked_error() from None
+        self.lock.acquire()
         return self
 
     def _open_writer(self) -> Any:
@@ -575,10 +578,6 @@ def to_whoosh(node: ql.Node) -> Any:
     if isinstance(node, ql.Nothing):
         return wq.NullQuery
     raise TypeError(f"unknown query node {node!r}")
-
-
-def all_ids(index_dir: str | os.PathLike[str]) -> Iterable[str]:
-    return read_states(index_dir).keys()
 
 
 # -- raw Whoosh, for the benchmarks only ------------------------------------------------
