@@ -88,6 +88,11 @@ class Server:
         parsed = urllib.parse.urlsplit(found[0])
         return parsed.hostname or "127.0.0.1", parsed.port or 80
 
+    def rss_mb(self) -> dict[str, float]:
+        """Resident memory now: the whole server (master and workers) and its largest process."""
+        sizes = [_rss_kb(pid) for pid in _descendants(self.process.pid)]
+        return {"server_rss_mb": round(sum(sizes) / 1024, 1), "largest_process_rss_mb": round(max(sizes, default=0) / 1024, 1)}
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -104,6 +109,28 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    queue.extend(int(c) for c in children.read().split())
+        except OSError:
+            pass
+    return found
 
 
 def _wait_ready(host: str, port: int, seconds: float = 30) -> None:
@@ -193,9 +220,11 @@ def run_web_benchmark(index_dir: str | Path, queries: Sequence[str], concurrency
         warm = min(len(paths), concurrency * 4)  # let each worker open its searcher and compile templates
         http_load(server.host, server.port, paths[:warm], concurrency, warm, seconds)
         http = http_load(server.host, server.port, paths, concurrency, requests, seconds)
+        memory = server.rss_mb()  # after every distinct query has been served: caches at their fullest
     direct = library_timings(index_dir, [queries[i % len(queries)] for i in range(min(requests, 2000))])
     return {"endpoint": endpoint, "index_dir": index_dir, "workers": workers, "threads": threads,
-            "concurrency": concurrency, "distinct_queries": len(set(queries)), "http": http, "library": direct}
+            "concurrency": concurrency, "distinct_queries": len(set(queries)), "http": http, "library": direct,
+            **memory}
 
 
 def _bundled_index(folder: Path) -> Path:
