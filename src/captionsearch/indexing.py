@@ -11,20 +11,27 @@ Two passes, so search never waits on the trained model:
 
 Each document's state term records its content hash and whether it carries
 entities, so an unchanged record is skipped without being re-read.
+
+Records stream through both passes in chunks of COMMIT_EVERY: what stays in
+memory for a whole run is the id -> state map and the set of ids seen (for
+deletions); the records pass 2 needs wait in a temporary file.
 """
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
 from . import nlp
 from .cache import ResultCache
-from .corpus import read_corpus
+from .corpus import stream_corpus
 from .errors import CorpusError
 from .index import IndexDocument, IndexWriter, built_by_another_version, read_states
 from .progress import Progress
@@ -58,14 +65,23 @@ class IndexReport:
 
 
 @dataclass
-class _Plan:
-    writes: list[CaptionRecord] = field(default_factory=list)  # pass 1: new or changed
-    new_ids: set[str] = field(default_factory=set)
-    deletes: list[str] = field(default_factory=list)
-    enrich: list[CaptionRecord] = field(default_factory=list)  # pass 2: not enriched yet
-    digests: dict[str, str] = field(default_factory=dict)  # id -> content hash, computed once
+class _Tally:
+    """What a run has seen so far; ``seen`` is the one thing that grows with the input."""
+
+    records: int = 0
+    added: int = 0
+    updated: int = 0
     unchanged: int = 0
-    kept: int = 0  # in the index, not in the input, kept because some input was unreadable
+    seen: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Write:
+    """A record pass 1 must write, with its content hash (computed once: a third of indexing time)."""
+
+    record: CaptionRecord
+    digest: str
+    new: bool
 
 
 @dataclass(frozen=True)
@@ -82,38 +98,61 @@ class IndexOptions:
 
 def index_corpus(paths: Sequence[str | Path], index_dir: str | Path, options: IndexOptions = IndexOptions()) -> IndexReport:
     """Read ``paths`` and bring the index in ``index_dir`` up to date with them."""
-    corpus = read_corpus(paths, include=options.include, exclude=options.exclude)
+    corpus = stream_corpus(paths, include=options.include, exclude=options.exclude)
     # A file that could not be read must not take its photos out of the index:
     # deletions wait for a run in which every input was read.
-    report = index_records(corpus.records, index_dir, options, delete_missing=not corpus.errors)
-    return replace(report, errors=corpus.errors, files=len(corpus.files))
+    report = _index(corpus.read(), Path(index_dir), options, complete=lambda: not corpus.errors)
+    if report is None:
+        # The rebuild met a file it could not read: a rebuild from incomplete input
+        # would drop that file's photos, so read again and update in place instead.
+        corpus = stream_corpus(paths, include=options.include, exclude=options.exclude)
+        report = _update(corpus.read(), Path(index_dir), options, complete=lambda: not corpus.errors)
+    return replace(report, errors=tuple(corpus.errors), files=len(corpus.files))
 
 
 def index_records(
-    records: Sequence[CaptionRecord],
+    records: Iterable[CaptionRecord],
     index_dir: str | Path,
     options: IndexOptions = IndexOptions(),
     delete_missing: bool = True,
 ) -> IndexReport:
     """Bring the index up to date with these records (and only these, if ``delete_missing``)."""
-    if (options.rebuild and delete_missing) or built_by_another_version(index_dir):
-        return _rebuild(records, Path(index_dir), options)
-    # A rebuild from incomplete input would drop the unreadable files' photos:
-    # update in place instead (the report says so).
+    report = _index(records, Path(index_dir), options, complete=lambda: delete_missing)
+    assert report is not None  # a rebuild is given up only on input found incomplete while read
+    return report
+
+
+def _index(
+    records: Iterable[CaptionRecord], index_dir: Path, options: IndexOptions, complete: Callable[[], bool]
+) -> IndexReport | None:
+    """Rebuild or update; ``complete()`` says whether every input was read (known at the end)."""
+    if built_by_another_version(index_dir):
+        return _rebuild(records, index_dir, options, complete=lambda: True)
+    if options.rebuild and complete():
+        return _rebuild(records, index_dir, options, complete)
+    # Input already known to be incomplete: update in place (the report says the rebuild was skipped).
+    return _update(records, index_dir, options, complete)
+
+
+def _update(
+    records: Iterable[CaptionRecord], index_dir: Path, options: IndexOptions, complete: Callable[[], bool]
+) -> IndexReport:
+    """Bring the index in ``index_dir`` up to date, deleting what is missing if ``complete()``."""
     started = time.perf_counter()
-    index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache:
-        plan = _plan(records, read_states(index_dir), options, delete_missing)
-        recovered = _write(plan, index_dir, cache, options)
-        enriched = _enrich(plan.enrich, index_dir, cache, options) if options.entities else 0
+    tally = _Tally()
+    with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache, _Spill(index_dir) as enrich_later:
+        states = read_states(index_dir)
+        writes = _writes(records, states, options, tally, enrich_later)
+        recovered, deleted, kept = _write(writes, states, tally, complete, index_dir, cache, options)
+        enriched = _enrich(enrich_later, index_dir, cache, options) if options.entities else 0
     return IndexReport(
-        records=len(records),
-        added=len(plan.new_ids),
-        updated=len(plan.writes) - len(plan.new_ids),
-        deleted=len(plan.deletes),
-        unchanged=plan.unchanged,
-        kept=plan.kept,
+        records=tally.records,
+        added=tally.added,
+        updated=tally.updated,
+        deleted=deleted,
+        unchanged=tally.unchanged,
+        kept=kept,
         enriched=enriched,
         seconds=time.perf_counter() - started,
         recovered_lock_pid=recovered,
@@ -127,78 +166,158 @@ def _cache_namespace(options: IndexOptions) -> str:
     return f"entities:{options.pipeline}"
 
 
-def _plan(records: Sequence[CaptionRecord], states: dict[str, str], options: IndexOptions, delete_missing: bool) -> _Plan:
-    """Which records each pass must write.
+def _writes(
+    records: Iterable[CaptionRecord], states: dict[str, str], options: IndexOptions, tally: _Tally, enrich_later: "_Spill"
+) -> Iterator[_Write]:
+    """The records pass 1 must write; those pass 2 must enrich go to ``enrich_later``.
 
     A document's flag is ENRICHED only once pass 2 has written it, so a run
     interrupted between the passes is finished by the next one.
     """
-    plan = _Plan()
     final = ENRICHED if options.entities else PLAIN
     for record in records:
+        tally.records += 1
+        tally.seen.add(record.id)
         state = states.get(record.id)
-        digest = plan.digests[record.id] = record.content_hash()  # a third of indexing time if repeated
+        digest = record.content_hash()
         if state == _state(record, final, digest):
-            plan.unchanged += 1
+            tally.unchanged += 1
             continue
         if options.entities:
-            plan.enrich.append(record)
+            enrich_later.add(record)
         if state == _state(record, PENDING, digest) and options.entities:
             continue  # pass 1 already done by an interrupted run
-        plan.writes.append(record)
         if state is None:
-            plan.new_ids.add(record.id)
-    missing = sorted(set(states) - {r.id for r in records})
-    plan.deletes, plan.kept = (missing, 0) if delete_missing else ([], len(missing))
-    return plan
+            tally.added += 1
+        else:
+            tally.updated += 1
+        yield _Write(record, digest, new=state is None)
 
 
 def _state(record: CaptionRecord, flag: str, digest: str | None = None) -> str:
     return f"{digest or record.content_hash()}:{flag}"
 
 
-def _write(plan: _Plan, index_dir: Path, cache: ResultCache, options: IndexOptions) -> int | None:
-    """Pass 1, the search tier: no trained model; entities where the cache has them."""
-    progress = Progress("indexing", len(plan.writes), options.show_progress)
+def _write(
+    writes: Iterable[_Write],
+    states: dict[str, str],
+    tally: _Tally,
+    complete: Callable[[], bool],
+    index_dir: Path,
+    cache: ResultCache,
+    options: IndexOptions,
+) -> tuple[int | None, int, int]:
+    """Pass 1, the search tier: no trained model; entities where the cache has them.
+
+    Returns the pid of a crashed writer whose lock was cleared, and how many
+    documents were deleted and kept. Deletions go with the last commit, once
+    the whole input has been read and the missing ids are known.
+    """
+    progress = Progress("indexing", None, options.show_progress)
     flag = PENDING if options.entities else PLAIN
     recovered = None
-    for start in range(0, max(len(plan.writes), 1), COMMIT_EVERY):
-        chunk = plan.writes[start : start + COMMIT_EVERY]
-        cached = cache.get_many([entity_text(r) for r in chunk]) if options.entities else {}
-        found = statuses(chunk, language=False) if chunk else {}
+    deleted = kept = 0
+    for chunk, last in _with_last(_chunks(writes, key=lambda w: w.record.id)):
+        records = [w.record for w in chunk]
+        cached = cache.get_many([entity_text(r) for r in records]) if options.entities else {}
+        found = statuses(records, language=False) if records else {}
         procs = options.procs if len(chunk) >= PARALLEL_WRITER_THRESHOLD else 1
-        last = start + COMMIT_EVERY >= len(plan.writes)
         with IndexWriter(index_dir, procs=procs, merge=last) as writer:
             recovered = recovered or writer.lock.recovered_from
-            if start == 0:
-                for record_id in plan.deletes:
-                    writer.delete(record_id)
-            for record in chunk:
-                entities = cached.get(entity_text(record))
-                document = build_document(record, entities, flag, found[record.id], plan.digests.get(record.id))
-                writer.put(document, new=record.id in plan.new_ids)
+            if last:
+                deleted, kept = _delete_missing(writer, sorted(set(states) - tally.seen), complete())
+            for write in chunk:
+                entities = cached.get(entity_text(write.record))
+                document = build_document(write.record, entities, flag, found[write.record.id], write.digest)
+                writer.put(document, new=write.new)
                 progress.advance()
     progress.finish()
-    return recovered
+    return recovered, deleted, kept
 
 
-def _enrich(records: list[CaptionRecord], index_dir: Path, cache: ResultCache, options: IndexOptions) -> int:
+def _delete_missing(writer: IndexWriter, missing: list[str], complete: bool) -> tuple[int, int]:
+    """Delete the documents the input no longer has, if it was all read; (deleted, kept)."""
+    if not complete:
+        return 0, len(missing)
+    for record_id in missing:
+        writer.delete(record_id)
+    return len(missing), 0
+
+
+def _chunks(items: Iterable[Any], key: Callable[[Any], str]) -> Iterator[list[Any]]:
+    """Chunks of COMMIT_EVERY items, each sorted by ``key`` (the record id), as the index always was."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, COMMIT_EVERY)):
+        yield sorted(chunk, key=key)
+
+
+def _with_last(chunks: Iterable[list[Any]]) -> Iterator[tuple[list[Any], bool]]:
+    """Each chunk and whether it is the last; at least one (maybe empty), so deletions get their commit.
+
+    The last chunk is known only when the input has ended, so each waits for the next to be read.
+    """
+    previous: list[Any] | None = None
+    for chunk in chunks:
+        if previous is not None:
+            yield previous, False
+        previous = chunk
+    yield previous or [], True
+
+
+def _enrich(enrich_later: "_Spill", index_dir: Path, cache: ResultCache, options: IndexOptions) -> int:
     """Pass 2: entities (cached by content) and the audit's language judgements."""
-    if not records:
+    if not enrich_later.count:
         return 0
-    progress = Progress("entities", len(records), options.show_progress)
+    progress = Progress("entities", enrich_later.count, options.show_progress)
     computed = 0
-    for start in range(0, len(records), COMMIT_EVERY):
-        chunk = records[start : start + COMMIT_EVERY]
+    for chunk, last in _with_last(enrich_later.chunks()):
         entities, ran = _entities(chunk, cache, options, progress)
         computed += ran
         found = statuses(chunk, language=True, pipeline=options.pipeline)
-        last = start + COMMIT_EVERY >= len(records)
         with IndexWriter(index_dir, procs=1, merge=last) as writer:
             for record in chunk:
                 writer.put(build_document(record, entities[entity_text(record)], ENRICHED, found[record.id]))
     progress.finish()
     return computed
+
+
+class _Spill:
+    """Records set aside for a later pass, in an unnamed temporary file beside the index.
+
+    They come back in chunks of COMMIT_EVERY, each sorted by id, so pass 2
+    never holds more than one chunk of them.
+    """
+
+    def __init__(self, folder: Path):
+        self._file: IO[bytes] = tempfile.TemporaryFile(dir=folder)
+        self._pending: list[CaptionRecord] = []
+        self.count = 0
+
+    def __enter__(self) -> "_Spill":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._file.close()
+
+    def add(self, record: CaptionRecord) -> None:
+        self._pending.append(record)
+        self.count += 1
+        if len(self._pending) == COMMIT_EVERY:
+            self._flush()
+
+    def chunks(self) -> Iterator[list[CaptionRecord]]:
+        self._flush()
+        self._file.seek(0)
+        while True:
+            try:
+                yield sorted(pickle.load(self._file), key=lambda r: r.id)
+            except EOFError:
+                return
+
+    def _flush(self) -> None:
+        if self._pending:
+            pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._pending = []
 
 
 def _entities(
@@ -228,14 +347,22 @@ def _run_ner(pipeline: Any, texts: list[str], options: IndexOptions, progress: P
     return results
 
 
-def _rebuild(records: Sequence[CaptionRecord], index_dir: Path, options: IndexOptions) -> IndexReport:
-    """Build a fresh index beside the old one and swap it in; the cache carries over."""
+def _rebuild(
+    records: Iterable[CaptionRecord], index_dir: Path, options: IndexOptions, complete: Callable[[], bool]
+) -> IndexReport | None:
+    """Build a fresh index beside the old one and swap it in; the cache carries over.
+
+    None, with the old index left as it was, if the input turns out incomplete.
+    """
     staging = index_dir.with_name(index_dir.name + ".rebuilding")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     if (index_dir / CACHE_FILE).exists():
         shutil.copy2(index_dir / CACHE_FILE, staging / CACHE_FILE)
-    report = index_records(records, staging, replace(options, rebuild=False))
+    report = _update(records, staging, replace(options, rebuild=False), complete=lambda: True)
+    if not complete():
+        shutil.rmtree(staging, ignore_errors=True)
+        return None
     retired = index_dir.with_name(index_dir.name + ".old")
     shutil.rmtree(retired, ignore_errors=True)
     if index_dir.exists():

@@ -20,10 +20,11 @@ def progress_wanted(setting: str, stream: TextIO = sys.stderr) -> bool:
 class Progress:
     """A single status line, redrawn at most a few times a second."""
 
-    def __init__(self, label: str, total: int, enabled: bool, stream: TextIO = sys.stderr):
+    def __init__(self, label: str, total: int | None, enabled: bool, stream: TextIO = sys.stderr):
+        """``total`` None: not known in advance (a streamed input); the line shows no ETA."""
         self.label = label
         self.total = total
-        self.enabled = enabled and total > 0
+        self.enabled = enabled and (total is None or total > 0)
         self.stream = stream
         self.done = 0
         self.started = time.perf_counter()
@@ -32,14 +33,19 @@ class Progress:
     def advance(self, count: int = 1) -> None:
         self.done += count
         now = time.perf_counter()
-        if self.enabled and (now - self._drawn > 0.25 or self.done >= self.total):
+        if self.enabled and (now - self._drawn > 0.25 or self._finished()):
             self._drawn = now
             self.stream.write("\r" + self.line(now) + "\x1b[K")
             self.stream.flush()
 
+    def _finished(self) -> bool:
+        return self.total is not None and self.done >= self.total
+
     def line(self, now: float) -> str:
         elapsed = max(now - self.started, 1e-9)
         rate = self.done / elapsed
+        if self.total is None:
+            return f"{self.label}: {self.done:,} ({rate:,.0f}/s)"
         remaining = (self.total - self.done) / rate if rate > 0 else 0.0
         return (
             f"{self.label}: {self.done:,}/{self.total:,} ({rate:,.0f}/s, "

@@ -179,3 +179,44 @@ def test_a_rebuild_is_seen_by_an_open_searcher_pool(index_dir: Path) -> None:
     index_records(landers, index_dir, IndexOptions(entities=False, rebuild=True))
     assert ids("rover", index_dir) == set()
     assert ids("lander", index_dir) == {f"photo-{i}" for i in range(5)}
+
+
+def test_records_stream_through_in_chunks_and_deletions_wait_for_the_end(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_records(collection(7), index_dir, PLAIN)
+    monkeypatch.setattr(indexing, "COMMIT_EVERY", 2)
+    read = []
+
+    def records():
+        for record in [make_record(f"photo-{i}", f"A lander rests in crater {i}.") for i in range(5)]:
+            read.append(record.id)
+            yield record
+
+    report = index_records(records(), index_dir, PLAIN)
+    assert len(read) == 5 and report.records == 5
+    assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 5, 2, 0)
+    assert ids("lander", index_dir) == {f"photo-{i}" for i in range(5)}
+    assert searching.photo_count(index_dir) == 5
+
+
+def test_enrichment_reads_its_records_back_chunk_by_chunk(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(indexing, "COMMIT_EVERY", 2)
+    records = [make_record(f"p{i}", f"A probe lands near Beijing, China, on day {i}.") for i in range(5)]
+    report = index_records(iter(records), index_dir, IndexOptions(entities=True))
+    assert (report.added, report.enriched) == (5, 5)
+    for i in range(5):
+        assert ("place", "Beijing") in {(e.group, e.text) for e in searching.get_photo(f"p{i}", index_dir).entities}
+    again = index_records(iter(records), index_dir, IndexOptions(entities=True))
+    assert (again.unchanged, again.enriched) == (5, 0)
+
+
+def test_progress_of_a_streamed_input_shows_the_count_and_rate_without_an_eta() -> None:
+    import io
+
+    from captionsearch.progress import Progress
+
+    stream = io.StringIO()
+    bar = Progress("indexing", None, enabled=True, stream=stream)
+    bar.advance(3)
+    assert bar.line(bar.started + 1).startswith("indexing: 3 (") and "ETA" not in bar.line(bar.started + 1)

@@ -3,12 +3,13 @@
 Every reader has the same shape, ``read_<format>(path, report)``, yields
 records and passes each problem to ``report`` as a CorpusError, carrying on
 with the rest. read_corpus() finds the files, reads each with the reader for
-its extension and merges the records into one per photo (see merge).
+its extension and merges the records into one per photo (see merge);
+stream_corpus() does the same for the indexer without holding every record.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -26,16 +27,19 @@ from .discovery import (
 from .html import read_html
 from .manifest import read_manifest
 from .markdown import read_markdown
-from .merge import merge_records
+from .merge import drop_duplicate_entries, merge_stream
 from .metadata import read_image_metadata
+from .references import forget_resolved_folders
 from .textfile import Report
 
 __all__ = [
     "CorpusResult",
+    "CorpusStream",
     "SUPPORTED_EXTENSIONS",
     "iter_corpus_files",
     "read_corpus",
     "read_file",
+    "stream_corpus",
 ]
 
 
@@ -48,6 +52,67 @@ class CorpusResult:
     files: tuple[Path, ...]
 
 
+@dataclass
+class CorpusStream:
+    """A corpus read as it is consumed, so a large one never sits in memory whole.
+
+    ``errors`` grows while the records are read: it is complete only once
+    read() has been consumed to the end.
+    """
+
+    files: tuple[Path, ...]
+    root: str
+    errors: list[CorpusError] = field(default_factory=list)
+
+    def read(self) -> Iterator[CaptionRecord]:
+        """One merged record per photo, in reading order (photos with several sources last)."""
+        forget_resolved_folders()  # the file system may have changed since the last reading
+        shared = self._shared_images()
+        yield from merge_stream(_read_files(self.files, self.errors.append), self.root, self.errors.append, shared)
+
+    def _shared_images(self) -> set[str]:
+        """The images that more than one record describes, found by a first, silent reading.
+
+        A single manifest lists each photo once, so it needs no such pass. An
+        image file describes itself: its name is enough, its metadata is not read.
+        """
+        if len(self.files) == 1 and self.files[0].suffix.lower() in MANIFEST_EXTENSIONS:
+            return set()
+        seen: set[str] = set()
+        shared: set[str] = set()
+        for image in self._images():
+            (shared if image in seen else seen).add(image)
+        return shared
+
+    def _images(self) -> Iterator[str]:
+        texts = [path for path in self.files if path.suffix.lower() not in IMAGE_EXTENSIONS]
+        for record in drop_duplicate_entries(_read_files(texts, _ignore), _ignore):
+            yield record.image
+        for path in self.files:
+            if path.suffix.lower() in IMAGE_EXTENSIONS:
+                yield path.resolve().as_posix()
+
+
+def _read_files(paths: Sequence[Path], report: Report) -> Iterator[CaptionRecord]:
+    for path in paths:
+        yield from read_file(path, report)
+
+
+def _ignore(error: CorpusError) -> None:
+    """The first, silent reading leaves problems to the second, which reports them."""
+
+
+def stream_corpus(
+    paths: Sequence[str | Path],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> CorpusStream:
+    """The corpus files under ``paths``, ready to be read record by record (see read_corpus)."""
+    errors: list[CorpusError] = []
+    files = tuple(iter_corpus_files(paths, include, exclude, report=errors.append))
+    return CorpusStream(files, corpus_root(paths), errors)
+
+
 def read_corpus(
     paths: Sequence[str | Path],
     include: Sequence[str] = (),
@@ -58,11 +123,9 @@ def read_corpus(
     Generated ids are relative to the common folder of ``paths``, so they stay
     the same when the whole corpus folder moves.
     """
-    errors: list[CorpusError] = []
-    files = tuple(iter_corpus_files(paths, include, exclude, report=errors.append))
-    records = [record for path in files for record in read_file(path, errors.append)]
-    merged = merge_records(records, corpus_root(paths), errors.append)
-    return CorpusResult(tuple(sorted(merged, key=lambda r: r.id)), tuple(errors), files)
+    corpus = stream_corpus(paths, include, exclude)
+    records = sorted(corpus.read(), key=lambda r: r.id)
+    return CorpusResult(tuple(records), tuple(corpus.errors), corpus.files)
 
 
 def read_file(path: Path, report: Report) -> Iterator[CaptionRecord]:

@@ -18,7 +18,7 @@ from ..errors import CorpusError
 from ..records import CaptionRecord, Origin
 from .json_positions import array_item_offsets, object_member_offsets, skip_space
 from .photo_entry import EntryProblem, problem_error, record_from_entry
-from .textfile import Report, column_of, line_of, read_text
+from .textfile import Report, column_of, line_of, read_lines, read_text
 
 
 def read_manifest(path: Path, report: Report) -> Iterator[CaptionRecord]:
@@ -40,16 +40,18 @@ def read_json(path: Path, report: Report) -> Iterator[CaptionRecord]:
     if located is None:
         return
     photos, offsets, gallery = located
+    name = str(path)  # one string shared by every origin, not one per photo
     for photo, offset in zip(photos, offsets):
-        origin = Origin(str(path), line_of(text, offset), column_of(text, offset), "manifest")
+        origin = Origin(name, line_of(text, offset), column_of(text, offset), "manifest")
         yield from _record_or_report(photo, path, origin, gallery, report)
 
 
 def read_jsonl(path: Path, report: Report) -> Iterator[CaptionRecord]:
-    text = read_text(path, report)
-    if text is None:
+    lines = read_lines(path, report)  # line by line: a manifest of a million photos is never held whole
+    if lines is None:
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    name = str(path)  # one string shared by every origin, not one per photo
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -58,7 +60,7 @@ def read_jsonl(path: Path, report: Report) -> Iterator[CaptionRecord]:
             message = f"invalid JSON: {exc.msg} at column {exc.colno}"
             report(CorpusError(path, message, number, "fix the syntax on this line"))
             continue
-        yield from _record_or_report(photo, path, Origin(str(path), number, 1, "manifest"), "", report)
+        yield from _record_or_report(photo, path, Origin(name, number, 1, "manifest"), "", report)
 
 
 def read_csv(path: Path, report: Report) -> Iterator[CaptionRecord]:

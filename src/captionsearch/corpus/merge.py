@@ -11,7 +11,7 @@ their meaning, so a page's alt="" wins over a manifest's text.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from typing import Container, Iterable, Iterator
 
 from ..errors import CorpusError
 from ..records import CaptionRecord, Origin, image_record_id
@@ -30,41 +30,58 @@ FIRST_VALUE_FIELDS = (
 
 def merge_records(records: Iterable[CaptionRecord], root: str, report: Report) -> list[CaptionRecord]:
     """Merge per-source records (in reading order) into one record per image."""
+    return list(merge_stream(records, root, report))
+
+
+def merge_stream(
+    records: Iterable[CaptionRecord], root: str, report: Report, shared: Container[str] | None = None
+) -> Iterator[CaptionRecord]:
+    """Merge per-source records into one record per image, yielding them as they can be.
+
+    ``shared`` names the images that more than one record describes: a record
+    of any other image is complete as read and goes on at once, so only
+    photos with several sources wait for the end of the input. Without
+    ``shared`` every record waits (any image may have a partner).
+    """
     groups: dict[str, list[CaptionRecord]] = defaultdict(list)
     for record in drop_duplicate_entries(records, report):
-        groups[record.image].append(record)
-    return [merge_group(parts, root) for parts in groups.values()]
+        if shared is None or record.image in shared:
+            groups[record.image].append(record)
+        else:
+            yield merge_group([record], root)
+    for parts in groups.values():
+        yield merge_group(parts, root)
 
 
-def drop_duplicate_entries(records: Iterable[CaptionRecord], report: Report) -> list[CaptionRecord]:
+def drop_duplicate_entries(records: Iterable[CaptionRecord], report: Report) -> Iterator[CaptionRecord]:
     """Keep the first manifest entry for each id and for each image within a manifest."""
-    kept: list[CaptionRecord] = []
-    first_by_id: dict[str, CaptionRecord] = {}
-    first_by_image: dict[tuple[str, str], CaptionRecord] = {}
+    # Where each entry was first listed, not the entries themselves: a large
+    # manifest streams through, and only these positions stay in memory.
+    first_by_id: dict[str, tuple[str, Origin]] = {}
+    first_by_image: dict[tuple[str, str], Origin] = {}
     for record in records:
         if record.origin.kind == "manifest":
             problem = _duplicate_problem(record, first_by_id, first_by_image)
             if problem:
                 report(CorpusError(record.origin.path, problem[0], record.origin.line, problem[1]))
                 continue
-            first_by_image[(record.origin.path, record.image)] = record
+            first_by_image[(record.origin.path, record.image)] = record.origin
             if record.id:
-                first_by_id.setdefault(record.id, record)
-        kept.append(record)
-    return kept
+                first_by_id.setdefault(record.id, (record.image, record.origin))
+        yield record
 
 
 def _duplicate_problem(
     record: CaptionRecord,
-    first_by_id: dict[str, CaptionRecord],
-    first_by_image: dict[tuple[str, str], CaptionRecord],
+    first_by_id: dict[str, tuple[str, Origin]],
+    first_by_image: dict[tuple[str, str], Origin],
 ) -> tuple[str, str] | None:
     earlier = first_by_image.get((record.origin.path, record.image))
     if earlier:
-        return f"photo '{record.image}' is listed twice, first at {_where(earlier.origin)}", "list each photo once"
-    earlier = first_by_id.get(record.id)
-    if earlier and earlier.image != record.image:
-        return f"duplicate id '{record.id}', first at {_where(earlier.origin)}", "give each photo its own id"
+        return f"photo '{record.image}' is listed twice, first at {_where(earlier)}", "list each photo once"
+    image, origin = first_by_id.get(record.id, (record.image, None))
+    if origin and image != record.image:
+        return f"duplicate id '{record.id}', first at {_where(origin)}", "give each photo its own id"
     return None
 
 

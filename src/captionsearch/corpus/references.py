@@ -7,7 +7,9 @@ resolved absolute POSIX path of a local file, or the URL unchanged.
 
 from __future__ import annotations
 
+import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -39,4 +41,30 @@ def resolve_image(reference: str, referrer: Path, site_page: bool = False) -> st
         local = unquote(reference.split("#", 1)[0].split("?", 1)[0])
         if site_page:
             local = local.lstrip("/")
-    return (referrer.parent / local).resolve().as_posix()
+    return _resolve_local(str(referrer.parent / local))
+
+
+def _resolve_local(path: str) -> str:
+    """``Path(path).resolve()``, asking the file system about the file's folder only once.
+
+    Resolving asks about every folder on the way to the file; the photos of
+    a manifest share one folder or a few, so for each photo only its own name
+    is looked at (a symbolic link is still followed).
+    """
+    folder, name = os.path.split(os.path.join(os.getcwd(), path))  # absolute: the cache outlives a chdir
+    if name in ("", ".", ".."):
+        return Path(path).resolve().as_posix()
+    resolved = f"{_resolve_folder(folder).rstrip('/')}/{name}"
+    if os.path.islink(resolved):
+        return Path(resolved).resolve().as_posix()
+    return resolved
+
+
+@lru_cache(maxsize=256)
+def _resolve_folder(folder: str) -> str:
+    return Path(folder).resolve().as_posix()
+
+
+def forget_resolved_folders() -> None:
+    """Clear the folders remembered by resolve_image (before each reading of a corpus)."""
+    _resolve_folder.cache_clear()
