@@ -152,6 +152,7 @@ def http_load(host: str, port: int, paths: Sequence[str], concurrency: int, requ
     """Send ``requests`` GETs (cycling through ``paths``) from ``concurrency`` keep-alive clients."""
     latencies: list[float] = []
     errors = 0
+    error_kinds: dict[str, int] = {}
     lock = threading.Lock()
     counter = iter(range(requests))
     deadline = time.monotonic() + seconds
@@ -166,19 +167,22 @@ def http_load(host: str, port: int, paths: Sequence[str], concurrency: int, requ
                 if n is None:
                     return
                 started = time.perf_counter()
+                kind = None
                 try:
                     connection.request("GET", paths[n % len(paths)])
                     response = connection.getresponse()
                     response.read()
-                    ok = response.status == 200
-                except (OSError, http.client.HTTPException):
-                    ok = False
+                    kind = None if response.status == 200 else f"HTTP {response.status}"
+                except (OSError, http.client.HTTPException) as error:
+                    kind = type(error).__name__
                     connection.close()
                     connection = http.client.HTTPConnection(host, port, timeout=30)
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
                     latencies.append(elapsed)
-                    errors += 0 if ok else 1
+                    if kind:
+                        errors += 1
+                        error_kinds[kind] = error_kinds.get(kind, 0) + 1
         finally:
             connection.close()
 
@@ -189,7 +193,7 @@ def http_load(host: str, port: int, paths: Sequence[str], concurrency: int, requ
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    return {"requests": len(latencies), "errors": errors, "seconds": round(wall, 2),
+    return {"requests": len(latencies), "errors": errors, "error_kinds": error_kinds, "seconds": round(wall, 2),
             "requests_per_s": round(len(latencies) / wall, 1) if wall else 0.0, **percentiles(latencies)}
 
 

@@ -401,7 +401,8 @@ def run_query(
     if filters:
         found = engine.restrict(found, engine.intersect_all([arrays.postings("facet", value)[0] for value in filters]))
     best = engine.top(found, offset + limit)[offset:]
-    hits = tuple(_raw_hit(searcher, int(found.docs[i]), float(found.scores[i])) for i in best)
+    with arrays.io:
+        hits = tuple(_raw_hit(searcher, int(found.docs[i]), float(found.scores[i])) for i in best)
     counts = arrays.facet_counts(found.docs) if facets else {}
     return RawResults(len(found), hits, counts)
 
@@ -446,6 +447,10 @@ class IndexArrays:
         self.searcher = searcher
         self.leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
         self.size = searcher.doc_count_all()
+        # Whoosh's readers seek and read shared file handles: two threads reading
+        # at once get each other's bytes. Every read of this searcher's files
+        # holds this lock (cached arrays are read without it).
+        self.io = threading.RLock()
         self._lock = threading.Lock()
         self._live: np.ndarray | None = None
         self._lengths: dict[str, np.ndarray] = {}
@@ -461,32 +466,36 @@ class IndexArrays:
         return self._live
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        parts = [(_segment_postings(reader, field, term), offset) for reader, offset in self.leaves]
+        parts = [(_segment_postings(reader, field, term, self.io), offset) for reader, offset in self.leaves]
         docs = np.concatenate([d.astype(_INT) + offset for (d, _), offset in parts]) if parts else np.zeros(0, _INT)
         weights = np.concatenate([w for (_, w), _ in parts]).astype(np.float64) if parts else np.zeros(0)
         return docs, weights
 
     def positions(self, field: str, term: str) -> np.ndarray:
-        parts = [_segment_positions(reader, field, term) + (offset << engine.POSITION_BITS) for reader, offset in self.leaves]
+        parts = [
+            _segment_positions(reader, field, term, self.io) + (offset << engine.POSITION_BITS)
+            for reader, offset in self.leaves
+        ]
         return np.concatenate(parts) if parts else np.zeros(0, _INT)
 
     def lengths(self, field: str) -> np.ndarray:
         with self._lock:
             if field not in self._lengths:
-                parts = [_segment_lengths(reader, field) for reader, _ in self.leaves]
+                parts = [_segment_lengths(reader, field, self.io) for reader, _ in self.leaves]
                 self._lengths[field] = np.concatenate(parts) if parts else np.zeros(0)
             return self._lengths[field]
 
     def idf(self, field: str, term: str) -> float:
-        return self.searcher.idf(field, term)
+        with self.io:
+            return self.searcher.idf(field, term)
 
     def average_length(self, field: str) -> float:
-        return self.searcher.avg_field_length(field) or 1.0
+        return self.searcher.avg_field_length(field) or 1.0  # from the segments' totals, in memory
 
     def facet_counts(self, docs: np.ndarray) -> dict[str, int]:
         with self._lock:
             if self._facets is None:
-                self._facets = _FacetTable.build(self.leaves, self.size)
+                self._facets = _FacetTable.build(self.leaves, self.size, self.io)
         return self._facets.counts(docs)
 
 
@@ -503,11 +512,11 @@ class _FacetTable:
     values: np.ndarray
 
     @classmethod
-    def build(cls, leaves: list[tuple[Any, int]], size: int) -> "_FacetTable":
+    def build(cls, leaves: list[tuple[Any, int]], size: int, io: Any) -> "_FacetTable":
         names: dict[str, int] = {}
         docs, values = [], []
         for reader, offset in leaves:
-            seg_names, seg_values, seg_docs = _segment_facets(reader)
+            seg_names, seg_values, seg_docs = _segment_facets(reader, io)
             ids = np.array([names.setdefault(name, len(names)) for name in seg_names], dtype=_INT)
             values.append(ids[seg_values] if len(ids) else seg_values)
             docs.append(seg_docs.astype(_INT) + offset)
@@ -541,12 +550,14 @@ class _ArrayCache:
         self._entries: "OrderedDict[tuple, tuple[np.ndarray, ...]]" = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, load: Any) -> Any:
+    def get(self, key: tuple, io: Any, load: Any) -> Any:
+        """The cached value for ``key``, else ``load()`` run while holding ``io``."""
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        value = load()  # outside the lock: two threads may read the same list, harmlessly
+        with io:  # not under the cache's lock: other threads keep reading cached lists
+            value = load()
         size = sum(a.nbytes for a in value if isinstance(a, np.ndarray))
         with self._lock:
             if key not in self._entries:
@@ -561,24 +572,24 @@ class _ArrayCache:
 _ARRAYS = _ArrayCache(ARRAY_CACHE_MB)
 
 
-def _segment_postings(reader: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+def _segment_postings(reader: Any, field: str, term: str, io: Any) -> tuple[np.ndarray, np.ndarray]:
     key = (reader.segment().segment_id(), "postings", field, term)
-    return _ARRAYS.get(key, lambda: _read_postings(reader, field, term, positions=False)[:2])
+    return _ARRAYS.get(key, io, lambda: _read_postings(reader, field, term, positions=False)[:2])
 
 
-def _segment_positions(reader: Any, field: str, term: str) -> np.ndarray:
+def _segment_positions(reader: Any, field: str, term: str, io: Any) -> np.ndarray:
     key = (reader.segment().segment_id(), "positions", field, term)
-    return _ARRAYS.get(key, lambda: (_read_postings(reader, field, term, positions=True)[2],))[0]
+    return _ARRAYS.get(key, io, lambda: (_read_postings(reader, field, term, positions=True)[2],))[0]
 
 
-def _segment_lengths(reader: Any, field: str) -> np.ndarray:
+def _segment_lengths(reader: Any, field: str, io: Any) -> np.ndarray:
     key = (reader.segment().segment_id(), "lengths", field)
-    return _ARRAYS.get(key, lambda: (_read_lengths(reader, field),))[0]
+    return _ARRAYS.get(key, io, lambda: (_read_lengths(reader, field),))[0]
 
 
-def _segment_facets(reader: Any) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _segment_facets(reader: Any, io: Any) -> tuple[list[str], np.ndarray, np.ndarray]:
     key = (reader.segment().segment_id(), "facets")
-    return _ARRAYS.get(key, lambda: _read_facets(reader))
+    return _ARRAYS.get(key, io, lambda: _read_facets(reader))
 
 
 def _read_postings(reader: Any, field: str, term: str, positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -656,17 +667,26 @@ def _read_facets(reader: Any) -> tuple[list[str], np.ndarray, np.ndarray]:
 
 
 def stored_record(searcher: Any, record_id: str) -> dict[str, Any] | None:
-    fields = searcher.document(id=record_id)
+    with _io(searcher):
+        fields = searcher.document(id=record_id)
     return json.loads(fields["record"]) if fields else None
 
 
 def iter_stored_records(searcher: Any) -> Iterator[dict[str, Any]]:
-    for fields in searcher.all_stored_fields():
+    io = _io(searcher)
+    for docnum in np.flatnonzero(index_arrays(searcher).live()):
+        with io:  # per document: the caller may take its time between them
+            fields = searcher.stored_fields(int(docnum))
         yield json.loads(fields["record"])
 
 
 def known_word(searcher: Any, word: str) -> bool:
-    return searcher.reader().doc_frequency("words", word) > 0
+    with _io(searcher):
+        return searcher.reader().doc_frequency("words", word) > 0
+
+
+def _io(searcher: Any) -> Any:
+    return index_arrays(searcher).io
 
 
 def spelling_candidates(searcher: Any, word: str, maxdist: int = 2) -> dict[str, int]:
@@ -681,14 +701,16 @@ def spelling_candidates(searcher: Any, word: str, maxdist: int = 2) -> dict[str,
     """
     reader = searcher.reader()
     mask = _letter_mask(word)
-    by_length = _spelling_lexicon(reader)
+    with _io(searcher):
+        by_length = _spelling_lexicon(reader)
     found = {}
     for length in range(len(word) - maxdist, len(word) + maxdist + 1):
         for other_mask, candidate in by_length.get(length, ()):
             if (other_mask & ~mask).bit_count() > maxdist or (mask & ~other_mask).bit_count() > maxdist:
                 continue
             if candidate != word and edit_distance(candidate, word, limit=maxdist) <= maxdist:
-                found[candidate] = reader.doc_frequency("words", candidate)
+                with _io(searcher):
+                    found[candidate] = reader.doc_frequency("words", candidate)
     return found
 
 
@@ -719,17 +741,24 @@ def _letter_mask(word: str) -> int:
     return mask
 
 
-def more_like(searcher: Any, record_id: str, limit: int = 6, text: str | None = None) -> list[RawHit]:
+def more_like(searcher: Any, record_id: str, text: str, limit: int = 6) -> list[RawHit]:
     """Photos whose text shares the most distinctive terms with this one.
 
     The text field is neither stored nor vectored, so the caller passes the
-    record's normalised terms as ``text``.
+    record's normalised terms as ``text``. Whoosh picks the terms and their
+    weights (its Bo1 model, as its own more_like does); the engine runs them
+    as one weighted OR.
     """
-    docnum = searcher.document_number(id=record_id)
-    if docnum is None:
+    with _io(searcher):
+        docnum = searcher.document_number(id=record_id)
+        terms = searcher.key_terms_from_text("text", text, numterms=12, normalize=True) if docnum is not None else []
+    if not terms:
         return []
-    results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=12, normalize=True)
-    return [RawHit(h["id"], float(h.score or 0.0), json.loads(h["record"])) for h in results[:limit]]
+    arrays = index_arrays(searcher)
+    found = engine.evaluate(ql.Or(tuple(ql.Term("text", term, boost=weight) for term, weight in terms)), arrays)
+    best = [i for i in engine.top(found, limit + 1) if found.docs[i] != docnum][:limit]
+    with arrays.io:
+        return [_raw_hit(searcher, int(found.docs[i]), float(found.scores[i])) for i in best]
 
 
 # -- Whoosh's own evaluation, the reference the engine is checked against --------------------

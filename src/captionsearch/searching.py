@@ -363,7 +363,7 @@ def more_like_this(record_id: str, index_dir: str | Path = "index", limit: int =
         if stored is None:
             return []
         shown = " ".join(stored.get(name) or "" for name in ("title", "caption", "alt"))
-        raw = index.more_like(searcher, record_id, limit, text=" ".join(nlp.normalise(shown)))
+        raw = index.more_like(searcher, record_id, " ".join(nlp.normalise(shown)), limit)
     return [_photo(h.record) for h in raw]
 
 

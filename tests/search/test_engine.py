@@ -9,6 +9,7 @@ same facet counts as Whoosh's grouping.
 from __future__ import annotations
 
 import importlib.util
+from concurrent.futures import ThreadPoolExecutor
 import math
 import sys
 from pathlib import Path
@@ -159,3 +160,23 @@ def test_paging_continues_the_same_ranking(searcher) -> None:
     whole = index.run_query(searcher, tree, limit=30, facets=False).hits
     pages = [index.run_query(searcher, tree, offset=o, limit=10, facets=False).hits for o in (0, 10, 20)]
     assert [h.id for page in pages for h in page] == [h.id for h in whole]
+
+
+def test_threads_reading_a_cold_index_at_once_get_the_right_answers(entries, queries, tmp_path) -> None:
+    """Whoosh's file handles are shared by a searcher's threads; reads must not interleave."""
+    folder = tmp_path / "index"
+    with index.IndexWriter(folder) as writer:
+        for entry in entries:
+            writer.put(build_document(_record(entry), None, "n"), new=True)
+    opened = index.open_index(folder).searcher(weighting=index.scoring.BM25F())
+    try:
+        expected = {text: index.whoosh_search(opened, _tree(text), limit=5) for text in queries}
+        fresh = index.open_index(folder).searcher(weighting=index.scoring.BM25F())  # nothing read yet
+        with ThreadPoolExecutor(8) as pool:
+            got = dict(pool.map(lambda text: (text, index.run_query(fresh, _tree(text), limit=5)), queries))
+        fresh.close()
+    finally:
+        opened.close()
+    for text, (total, top) in expected.items():
+        assert got[text].total == total, text
+        _assert_same_ranking([(h.id, h.score) for h in got[text].hits], top, text)
