@@ -162,9 +162,10 @@ def _add_search(commands: Any) -> None:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from .searching import search, warm_up
+    from .searching import configure, search, warm_up
 
     settings = load_settings(_overrides(args, "index_dir", "limit"))
+    configure(query_cache_mb=settings["query_cache_mb"])
     warm_up(settings["index_dir"])  # so the time shown is the query's, not start-up's
     page = search(" ".join(args.query), settings["index_dir"], page=args.page, limit=settings["limit"],
                   filters=tuple(args.filter))

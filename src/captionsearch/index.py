@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import threading
 import weakref
 from collections import OrderedDict
 from contextlib import contextmanager
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -420,7 +422,7 @@ def facet_counts(searcher: Any) -> dict[str, int]:
 
 # -- posting lists as arrays ----------------------------------------------------------------
 
-ARRAY_CACHE_MB = 160  # decoded posting lists kept per process, most recently used first
+ARRAY_CACHE_MB = 256  # decoded posting lists kept per process, most recently used first
 _INT = np.int64
 
 
@@ -499,6 +501,17 @@ class IndexArrays:
         return self._facets.counts(docs)
 
 
+def warm(searcher: Any) -> None:
+    """Read what every query needs (deletions, field lengths, facets) before the first one."""
+    arrays = index_arrays(searcher)
+    arrays.live()
+    for field in SCORED_FIELDS:
+        arrays.lengths(field)
+    arrays.facet_counts(np.zeros(0, _INT))
+
+
+SCORED_FIELDS = ("text", "title", "caption", "alt", "entity")
+
 _VIEWS: "weakref.WeakKeyDictionary[Any, IndexArrays]" = weakref.WeakKeyDictionary()
 _VIEWS_LOCK = threading.Lock()
 
@@ -550,6 +563,16 @@ class _ArrayCache:
         self._entries: "OrderedDict[tuple, tuple[np.ndarray, ...]]" = OrderedDict()
         self._lock = threading.Lock()
 
+    def resize(self, budget_mb: int) -> None:
+        with self._lock:
+            self.budget = budget_mb * 1024 * 1024
+            self._evict()
+
+    def _evict(self) -> None:
+        while self.used > self.budget and len(self._entries) > 1:
+            _, dropped = self._entries.popitem(last=False)
+            self.used -= sum(a.nbytes for a in dropped if isinstance(a, np.ndarray))
+
     def get(self, key: tuple, io: Any, load: Any) -> Any:
         """The cached value for ``key``, else ``load()`` run while holding ``io``."""
         with self._lock:
@@ -563,13 +586,16 @@ class _ArrayCache:
             if key not in self._entries:
                 self._entries[key] = value
                 self.used += size
-                while self.used > self.budget and len(self._entries) > 1:
-                    _, dropped = self._entries.popitem(last=False)
-                    self.used -= sum(a.nbytes for a in dropped if isinstance(a, np.ndarray))
+                self._evict()
         return value
 
 
 _ARRAYS = _ArrayCache(ARRAY_CACHE_MB)
+
+
+def set_array_cache_size(megabytes: int) -> None:
+    """Bound the process's cache of decoded posting lists (least recently used go first)."""
+    _ARRAYS.resize(megabytes)
 
 
 def _segment_postings(reader: Any, field: str, term: str, io: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -627,15 +653,25 @@ def _read_postings(reader: Any, field: str, term: str, positions: bool) -> tuple
                 values.append(matcher.value())
             matcher.next()
     docs = np.array(ids, dtype=np.int32)
-    keys = _position_keys(reader.schema[field].format, docs, values) if positions else empty[2]
+    keys = _position_keys(docs, values) if positions else empty[2]
     return docs, np.array(weights, dtype=np.float32), keys
 
 
-def _position_keys(format_: Any, docs: np.ndarray, values: list[Any]) -> np.ndarray:
-    decoded = [format_.decode_positions(value) for value in values]
-    counts = np.fromiter((len(p) for p in decoded), dtype=_INT, count=len(decoded))
-    flat = np.fromiter((pos for p in decoded for pos in p), dtype=_INT, count=int(counts.sum()))
-    return (np.repeat(docs.astype(_INT), counts) << engine.POSITION_BITS) | flat
+def _position_keys(docs: np.ndarray, values: list[bytes]) -> np.ndarray:
+    """Sorted keys ``document << 32 | position`` from Whoosh's Positions values.
+
+    Each value is a 4-byte count and a pickled list of position deltas (the
+    format's encode(), its final STOP opcode dropped by the block writer):
+    unpickled here, then summed back into positions with array arithmetic
+    rather than Whoosh's per-position Python loop.
+    """
+    lists = [pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".") for value in values]
+    counts = np.fromiter(map(len, lists), dtype=_INT, count=len(lists))
+    running = np.cumsum(np.fromiter(chain.from_iterable(lists), dtype=_INT, count=int(counts.sum())))
+    ends = np.cumsum(counts)
+    before = np.concatenate([[0], running[ends[:-1] - 1]]) if len(ends) else np.zeros(0, _INT)
+    positions = running - np.repeat(before, counts)
+    return (np.repeat(docs.astype(_INT), counts) << engine.POSITION_BITS) | positions
 
 
 def _read_lengths(reader: Any, field: str) -> np.ndarray:

@@ -141,6 +141,12 @@ def searcher_pool(index_dir: str | Path) -> index.SearcherPool:
         return _POOLS[key]
 
 
+def configure(query_cache_mb: int | None = None) -> None:
+    """Process-wide search settings: the memory kept for decoded posting lists."""
+    if query_cache_mb is not None:
+        index.set_array_cache_size(query_cache_mb)
+
+
 # -- searching ----------------------------------------------------------------------
 
 
@@ -334,8 +340,8 @@ def warm_up(index_dir: str | Path) -> None:
     """Load the tokenizer and open the searcher now rather than on the first query."""
     nlp.tokenize("warm up")
     try:
-        with searcher_pool(index_dir).lease():
-            pass
+        with searcher_pool(index_dir).lease() as searcher:
+            index.warm(searcher)
     except IndexMissing:
         pass  # the first request explains what to do
 

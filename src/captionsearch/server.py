@@ -69,8 +69,9 @@ class CaptionSearchServer(BaseApplication):
 
     def load(self) -> Any:
         from .app import create_app
-        from .searching import warm_up
+        from .searching import configure, warm_up
 
+        configure(query_cache_mb=int(self.settings["query_cache_mb"]))
         config = app_config(self.settings)
         app = create_app(config)
         warm_up(config["INDEX_DIR"])  # in the worker, so the first visitor does not wait

@@ -71,6 +71,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 2, "Server worker processes.", parse_positive_int),
     Setting("threads", 4, "Threads per server worker.", parse_positive_int),
     Setting("cache_dir", "", "Where thumbnails are cached (default: <index_dir>/thumbnails)."),
+    Setting(
+        "query_cache_mb",
+        256,
+        "Memory per searching process for decoded posting lists (MB); "
+        "the least recently used are dropped beyond it.",
+        parse_positive_int,
+    ),
 )
 
 
