@@ -510,6 +510,36 @@ def warm(searcher: Any) -> None:
     arrays.facet_counts(np.zeros(0, _INT))
 
 
+def warm_frequent_terms(searcher: Any, share: float = 0.5, min_share_of_photos: float = 0.01) -> int:
+    """Read the posting lists of the commonest words ahead of the queries that need them.
+
+    They cost the most to read (one decode per photo carrying them) and are
+    the likeliest to be asked for. Most frequent first, until ``share`` of
+    the cache is full; phrase fields get their positions. Returns the number
+    of lists read.
+    """
+    arrays = index_arrays(searcher)
+    least = max(2, int(searcher.doc_count_all() * min_share_of_photos))
+    with arrays.io:
+        reader = searcher.reader()
+        frequent = [
+            (info.doc_frequency(), field, btext.decode("utf-8"))
+            for field in ("text", *engine.PHRASE_FIELDS)
+            for btext, info in reader.iter_field(field)
+            if info.doc_frequency() >= least
+        ]
+    read = 0
+    for _, field, term in sorted(frequent, reverse=True):
+        if _ARRAYS.used >= _ARRAYS.budget * share:
+            break
+        if field == "text":
+            arrays.postings(field, term)
+        else:
+            arrays.positions(field, term)
+        read += 1
+    return read
+
+
 SCORED_FIELDS = ("text", "title", "caption", "alt", "entity")
 
 _VIEWS: "weakref.WeakKeyDictionary[Any, IndexArrays]" = weakref.WeakKeyDictionary()
@@ -581,13 +611,16 @@ class _ArrayCache:
                 return self._entries[key]
         with io:  # not under the cache's lock: other threads keep reading cached lists
             value = load()
+        self.put(key, value)
+        return value
+
+    def put(self, key: tuple, value: tuple) -> None:
         size = sum(a.nbytes for a in value if isinstance(a, np.ndarray))
         with self._lock:
             if key not in self._entries:
                 self._entries[key] = value
                 self.used += size
                 self._evict()
-        return value
 
 
 _ARRAYS = _ArrayCache(ARRAY_CACHE_MB)
@@ -604,8 +637,14 @@ def _segment_postings(reader: Any, field: str, term: str, io: Any) -> tuple[np.n
 
 
 def _segment_positions(reader: Any, field: str, term: str, io: Any) -> np.ndarray:
-    key = (reader.segment().segment_id(), "positions", field, term)
-    return _ARRAYS.get(key, io, lambda: (_read_postings(reader, field, term, positions=True)[2],))[0]
+    segment = reader.segment().segment_id()
+
+    def load() -> tuple[np.ndarray]:
+        docs, weights, keys = _read_postings(reader, field, term, positions=True)
+        _ARRAYS.put((segment, "postings", field, term), (docs, weights))  # read together, kept together
+        return (keys,)
+
+    return _ARRAYS.get((segment, "positions", field, term), io, load)[0]
 
 
 def _segment_lengths(reader: Any, field: str, io: Any) -> np.ndarray:

@@ -23,6 +23,7 @@ FEW_RESULTS = 3  # fewer hits than this and a spelling suggestion is worth offer
 MAX_LIMIT = 100
 MAX_PAGE = 1000
 FACET_VALUES_SHOWN = 12
+WARM_SHARE = 0.25  # of the posting-list cache, filled with the commonest words when a server starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,14 +337,26 @@ def _facet_groups(counts: dict[str, int], filters: Sequence[str]) -> dict[str, t
     }
 
 
-def warm_up(index_dir: str | Path) -> None:
-    """Load the tokenizer and open the searcher now rather than on the first query."""
+def warm_up(index_dir: str | Path, frequent_terms: bool = False) -> None:
+    """Load the tokenizer and open the searcher now rather than on the first query.
+
+    ``frequent_terms`` also starts reading the commonest words' posting
+    lists in a background thread (for a server: its first visitors' queries
+    would otherwise each pay for them).
+    """
     nlp.tokenize("warm up")
     try:
         with searcher_pool(index_dir).lease() as searcher:
             index.warm(searcher)
     except IndexMissing:
-        pass  # the first request explains what to do
+        return  # the first request explains what to do
+    if frequent_terms:
+        threading.Thread(target=_read_frequent_terms, args=(index_dir,), name="warm-up", daemon=True).start()
+
+
+def _read_frequent_terms(index_dir: str | Path) -> None:
+    with searcher_pool(index_dir).lease() as searcher:
+        index.warm_frequent_terms(searcher, share=WARM_SHARE)
 
 
 # -- single photos ----------------------------------------------------------------------

@@ -74,7 +74,7 @@ class CaptionSearchServer(BaseApplication):
         configure(query_cache_mb=int(self.settings["query_cache_mb"]))
         config = app_config(self.settings)
         app = create_app(config)
-        warm_up(config["INDEX_DIR"])  # in the worker, so the first visitor does not wait
+        warm_up(config["INDEX_DIR"], frequent_terms=True)  # in the worker, so the first visitor does not wait
         return app
 
 

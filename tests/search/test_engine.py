@@ -180,3 +180,31 @@ def test_threads_reading_a_cold_index_at_once_get_the_right_answers(entries, que
     for text, (total, top) in expected.items():
         assert got[text].total == total, text
         _assert_same_ranking([(h.id, h.score) for h in got[text].hits], top, text)
+
+
+def test_warming_reads_the_commonest_words_first_within_its_share(entries, tmp_path) -> None:
+    folder = tmp_path / "index"
+    with index.IndexWriter(folder) as writer:
+        for entry in entries:
+            writer.put(build_document(_record(entry), None, "n"), new=True)
+    opened = index.open_index(folder).searcher(weighting=index.scoring.BM25F())
+    try:
+        reader = opened.reader()
+        segment = reader.segment().segment_id()
+        by_frequency = sorted(((info.doc_frequency(), t.decode()) for t, info in reader.iter_field("text")), reverse=True)
+        assert index.warm_frequent_terms(opened, share=0.0) == 0  # no room: nothing read
+        read = index.warm_frequent_terms(opened, share=1.0)
+        cached = {key for key in index._ARRAYS._entries if key[0] == segment}
+        assert read > 0
+        assert (segment, "postings", "text", by_frequency[0][1]) in cached
+        assert (segment, "positions", "caption", by_frequency[0][1]) in cached or not reader.doc_frequency("caption", by_frequency[0][1])
+        rare = [term for frequency, term in by_frequency if frequency < len(entries) * 0.01]
+        assert rare and not any((segment, "postings", "text", term) in cached for term in rare)
+        # What was read gives the answers Whoosh gives.
+        tree = _tree(by_frequency[0][1])
+        total, top = index.whoosh_search(opened, tree, limit=10)
+        ours = index.run_query(opened, tree, limit=10, facets=False)
+        assert ours.total == total
+        _assert_same_ranking([(h.id, h.score) for h in ours.hits], top, "warmed")
+    finally:
+        opened.close()
