@@ -14,6 +14,7 @@ Two tiers, because the trained pipeline is ~100x slower than the tokenizer:
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -81,11 +82,18 @@ def _tokenizer() -> Any:
     return spacy.blank("en").tokenizer
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import snowballstemmer
+_THREAD = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer() -> Any:
+    # One per thread: a Snowball stemmer keeps the word it is working on in
+    # itself, so two threads sharing one garble each other's stems.
+    stemmer = getattr(_THREAD, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _THREAD.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)

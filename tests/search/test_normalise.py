@@ -64,3 +64,19 @@ def test_tokens_keep_offsets_of_the_original_text() -> None:
 
 def test_words_are_folded_but_not_stemmed() -> None:
     assert nlp.words("Simulated Kármán rovers") == ["simulated", "karman", "rovers"]
+
+
+def test_stemming_from_many_threads_at_once_gives_each_word_its_own_stem() -> None:
+    """A web server stems queries and highlights from several threads at once."""
+    import snowballstemmer
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = [f"{stem}{ending}" for stem in ("connect", "generat", "relat", "hope", "organis", "nation", "simulat")
+             for ending in ("ion", "ions", "ing", "ed", "ively", "ational", "izations", "fulness", "ers")]
+    words = [f"{word}{'s' * n}" for n in range(60) for word in words]
+    reference = snowballstemmer.stemmer("english")
+    expected = {word: reference.stemWord(word) for word in words}
+    nlp.stem.cache_clear()  # every word through the stemmer itself, not the cache
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(nlp.stem, words))
+    assert dict(zip(words, got)) == expected
