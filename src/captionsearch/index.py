@@ -17,6 +17,7 @@ import json
 import os
 import pickle
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -510,14 +511,17 @@ def warm(searcher: Any) -> None:
     arrays.facet_counts(np.zeros(0, _INT))
 
 
-def warm_frequent_terms(searcher: Any, share: float = 0.5, min_share_of_photos: float = 0.01) -> int:
+def warm_frequent_terms(
+    searcher: Any, share: float = 0.5, seconds: float = float("inf"), min_share_of_photos: float = 0.01
+) -> int:
     """Read the posting lists of the commonest words ahead of the queries that need them.
 
     They cost the most to read (one decode per photo carrying them) and are
     the likeliest to be asked for. Most frequent first, until ``share`` of
-    the cache is full; phrase fields get their positions. Returns the number
-    of lists read.
+    the cache is full or ``seconds`` have passed; phrase fields get their
+    positions. Returns the number of lists read.
     """
+    deadline = time.monotonic() + seconds
     arrays = index_arrays(searcher)
     least = max(2, int(searcher.doc_count_all() * min_share_of_photos))
     with arrays.io:
@@ -530,7 +534,7 @@ def warm_frequent_terms(searcher: Any, share: float = 0.5, min_share_of_photos: 
         ]
     read = 0
     for _, field, term in sorted(frequent, reverse=True):
-        if _ARRAYS.used >= _ARRAYS.budget * share:
+        if _ARRAYS.used >= _ARRAYS.budget * share or time.monotonic() > deadline:
             break
         if field == "text":
             arrays.postings(field, term)

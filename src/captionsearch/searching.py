@@ -24,6 +24,7 @@ MAX_LIMIT = 100
 MAX_PAGE = 1000
 FACET_VALUES_SHOWN = 12
 WARM_SHARE = 0.25  # of the posting-list cache, filled with the commonest words when a server starts
+WARM_SECONDS = 10.0  # at most, per worker: well inside gunicorn's start-up timeout
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,23 +341,18 @@ def _facet_groups(counts: dict[str, int], filters: Sequence[str]) -> dict[str, t
 def warm_up(index_dir: str | Path, frequent_terms: bool = False) -> None:
     """Load the tokenizer and open the searcher now rather than on the first query.
 
-    ``frequent_terms`` also starts reading the commonest words' posting
-    lists in a background thread (for a server: its first visitors' queries
-    would otherwise each pay for them).
+    ``frequent_terms`` also reads the commonest words' posting lists, for up
+    to WARM_SECONDS (for a server worker, before it takes requests: its first
+    visitors' queries would otherwise each pay for them).
     """
     nlp.tokenize("warm up")
     try:
         with searcher_pool(index_dir).lease() as searcher:
             index.warm(searcher)
+            if frequent_terms:
+                index.warm_frequent_terms(searcher, share=WARM_SHARE, seconds=WARM_SECONDS)
     except IndexMissing:
-        return  # the first request explains what to do
-    if frequent_terms:
-        threading.Thread(target=_read_frequent_terms, args=(index_dir,), name="warm-up", daemon=True).start()
-
-
-def _read_frequent_terms(index_dir: str | Path) -> None:
-    with searcher_pool(index_dir).lease() as searcher:
-        index.warm_frequent_terms(searcher, share=WARM_SHARE)
+        pass  # the first request explains what to do
 
 
 # -- single photos ----------------------------------------------------------------------
