@@ -89,9 +89,13 @@ class Server:
         return parsed.hostname or "127.0.0.1", parsed.port or 80
 
     def rss_mb(self) -> dict[str, float]:
-        """Resident memory now: the whole server (master and workers) and its largest process."""
-        sizes = [_rss_kb(pid) for pid in _descendants(self.process.pid)]
-        return {"server_rss_mb": round(sum(sizes) / 1024, 1), "largest_process_rss_mb": round(max(sizes, default=0) / 1024, 1)}
+        """Resident memory now: the whole server (master and workers), its largest process, and
+        the proportional set size (pages shared by processes counted once, split between them)."""
+        members = _descendants(self.process.pid)
+        sizes = [_rss_kb(pid) for pid in members]
+        return {"server_rss_mb": round(sum(sizes) / 1024, 1),
+                "largest_process_rss_mb": round(max(sizes, default=0) / 1024, 1),
+                "server_pss_mb": round(sum(_pss_kb(pid) for pid in members) / 1024, 1)}
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -117,6 +121,17 @@ def _rss_kb(pid: int) -> int:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _descendants(pid: int) -> list[int]:

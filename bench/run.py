@@ -278,7 +278,8 @@ def summary(results: dict) -> str:
             http = web["http"]
             lines.append(f"  web /search c={web['concurrency']:<3}      {http['requests_per_s']:>8} req/s  "
                          f"p50 {http['p50_ms']} ms  p99 {http['p99_ms']} ms  errors {http['errors']}  "
-                         f"server RSS {web.get('server_rss_mb')} MB (largest process {web.get('largest_process_rss_mb')} MB)")
+                         f"server RSS {web.get('server_rss_mb')} MB, PSS {web.get('server_pss_mb')} MB "
+                         f"(largest process {web.get('largest_process_rss_mb')} MB)")
     if isinstance(results.get("audit"), dict):
         lines.extend(f"audit: {line}" for line in results["audit"]["output"])
     return "\n".join(lines)
