@@ -96,14 +96,14 @@ def top(found: Matches, count: int) -> np.ndarray:
     return chosen[order][:count]
 
 
-def intersect_all(doc_lists: Sequence[np.ndarray]) -> np.ndarray:
-    """Documents present in every list (each sorted, unique)."""
+def intersect_all(doc_lists: Sequence[np.ndarray], size: int = 0) -> np.ndarray:
+    """Documents present in every list (each sorted, unique; ``size`` bounds the numbers)."""
     if not doc_lists:
         return np.zeros(0, dtype=np.int64)
     ordered = sorted(doc_lists, key=len)
     docs = ordered[0]
     for other in ordered[1:]:
-        docs = docs[_member(docs, other)]
+        docs = docs[_member(docs, other, size)]
     return docs
 
 
@@ -115,16 +115,17 @@ def _evaluate(node: ql.Node, source: Source) -> Matches:
         return _term(source, node.field, node.term, node.boost)
     if isinstance(node, ql.Phrase):
         fields = PHRASE_FIELDS if node.field == ql.DEFAULT_FIELD else (node.field,)
-        return _union([_phrase(source, name, node.terms, node.boost) for name in fields])
+        return _union([_phrase(source, name, node.terms, node.boost) for name in fields], len(source.live()))
     if isinstance(node, ql.And):
         positive = [_evaluate(n, source) for n in node.items if not isinstance(n, ql.Not)]
         negative = [_evaluate(n.item, source) for n in node.items if isinstance(n, ql.Not)]
-        found = _intersection(positive) if positive else _everything(source)
-        return _without(found, _union(negative).docs) if negative else found
+        size = len(source.live())
+        found = _intersection(positive, size) if positive else _everything(source)
+        return _without(found, _union(negative, size).docs, size) if negative else found
     if isinstance(node, ql.Or):
-        return _union([_evaluate(n, source) for n in node.items])
+        return _union([_evaluate(n, source) for n in node.items], len(source.live()))
     if isinstance(node, ql.Not):
-        return _without(_everything(source), _evaluate(node.item, source).docs)
+        return _without(_everything(source), _evaluate(node.item, source).docs, len(source.live()))
     if isinstance(node, ql.Everything):
         return _everything(source)
     if isinstance(node, ql.Nothing):
@@ -151,11 +152,16 @@ def _phrase(source: Source, field: str, terms: Sequence[str], boost: float) -> M
     Scored as the sum of the terms' scores in that field, as Whoosh scores a
     phrase (a filter over the AND of its terms).
     """
-    keys = source.positions(field, terms[0])
+    # Only documents holding every term can hold the phrase: narrowing each
+    # term's positions to those first keeps the position matching small.
+    candidates = intersect_all([source.postings(field, term)[0] for term in terms], len(source.live()))
+    if len(candidates) == 0:
+        return nothing()
+    keys = _in_documents(source.positions(field, terms[0]), candidates)
     for offset, term in enumerate(terms[1:], 1):
         if len(keys) == 0:
             break
-        keys = keys[_member(keys + offset, source.positions(field, term))]
+        keys = keys[_member(keys + offset, _in_documents(source.positions(field, term), candidates))]
     if len(keys) == 0:
         return nothing()
     docs = np.unique(keys >> POSITION_BITS)
@@ -172,34 +178,54 @@ def _everything(source: Source) -> Matches:
     return Matches(docs, np.ones(len(docs), dtype=np.float64))
 
 
-def _intersection(parts: list[Matches]) -> Matches:
-    docs = intersect_all([part.docs for part in parts])
+def _intersection(parts: list[Matches], size: int) -> Matches:
+    docs = intersect_all([part.docs for part in parts], size)
     scores = np.zeros(len(docs), dtype=np.float64)
     for part in parts:
         scores += part.scores[np.searchsorted(part.docs, docs)]
     return Matches(docs, scores)
 
 
-def _union(parts: list[Matches]) -> Matches:
+def _union(parts: list[Matches], size: int) -> Matches:
     parts = [part for part in parts if len(part)]
     if not parts:
         return nothing()
     if len(parts) == 1:
         return parts[0]
-    docs, where = np.unique(np.concatenate([part.docs for part in parts]), return_inverse=True)
-    scores = np.bincount(where, weights=np.concatenate([part.scores for part in parts]), minlength=len(docs))
-    return Matches(docs, scores)
+    every_doc = np.concatenate([part.docs for part in parts])
+    every_score = np.concatenate([part.scores for part in parts])
+    if _dense(len(every_doc), size):  # sum into one slot per document: no sort
+        present = np.zeros(size, dtype=bool)
+        present[every_doc] = True
+        docs = np.flatnonzero(present)
+        return Matches(docs, np.bincount(every_doc, weights=every_score, minlength=size)[docs])
+    docs, where = np.unique(every_doc, return_inverse=True)
+    return Matches(docs, np.bincount(where, weights=every_score, minlength=len(docs)))
 
 
-def _without(found: Matches, excluded: np.ndarray) -> Matches:
-    keep = ~_member(found.docs, excluded)
+def _without(found: Matches, excluded: np.ndarray, size: int) -> Matches:
+    keep = ~_member(found.docs, excluded, size)
     return Matches(found.docs[keep], found.scores[keep])
 
 
-def _member(values: np.ndarray, sorted_pool: np.ndarray) -> np.ndarray:
-    """A bool per value: is it in ``sorted_pool``?"""
+def _in_documents(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """The position keys that fall in ``docs`` (sorted)."""
+    return keys[_member(keys >> POSITION_BITS, docs)]
+
+
+def _member(values: np.ndarray, sorted_pool: np.ndarray, size: int = 0) -> np.ndarray:
+    """A bool per value: is it in ``sorted_pool``? (``size`` bounds the values, when known.)"""
     if len(sorted_pool) == 0 or len(values) == 0:
         return np.zeros(len(values), dtype=bool)
+    if _dense(len(values) + len(sorted_pool), size):  # a lookup table beats a binary search per value
+        table = np.zeros(size, dtype=bool)
+        table[sorted_pool] = True
+        return table[values]
     at = np.searchsorted(sorted_pool, values)
     at[at == len(sorted_pool)] = 0
     return sorted_pool[at] == values
+
+
+def _dense(count: int, size: int) -> bool:
+    """Is a table with a slot per document cheaper than sorting or searching ``count`` numbers?"""
+    return 0 < size <= count * 16
