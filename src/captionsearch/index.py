@@ -447,7 +447,9 @@ class IndexArrays:
     """
 
     def __init__(self, searcher: Any):
-        self.searcher = searcher
+        # Weakly: this view is the value of a weak-keyed map from the searcher, and a
+        # strong reference back would keep every retired searcher alive.
+        self._searcher = weakref.ref(searcher)
         self.leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
         self.size = searcher.doc_count_all()
         # Whoosh's readers seek and read shared file handles: two threads reading
@@ -491,6 +493,13 @@ class IndexArrays:
     def idf(self, field: str, term: str) -> float:
         with self.io:
             return self.searcher.idf(field, term)
+
+    @property
+    def searcher(self) -> Any:
+        searcher = self._searcher()
+        if searcher is None:
+            raise RuntimeError("the searcher behind these arrays was released")
+        return searcher
 
     def average_length(self, field: str) -> float:
         return self.searcher.avg_field_length(field) or 1.0  # from the segments' totals, in memory

@@ -7,6 +7,7 @@ returned holds a Whoosh object; the shared searcher stays open in a pool
 
 from __future__ import annotations
 
+import atexit
 import math
 import threading
 import time
@@ -132,6 +133,14 @@ class SearchPage:
 
 _POOLS: dict[str, index.SearcherPool] = {}
 _POOLS_LOCK = threading.Lock()
+
+
+@atexit.register
+def close_pools() -> None:
+    """Close every pool's searcher (its open index files); pools reopen on the next search."""
+    with _POOLS_LOCK:
+        for pool in _POOLS.values():
+            pool.close()
 
 
 def searcher_pool(index_dir: str | Path) -> index.SearcherPool:

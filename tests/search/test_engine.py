@@ -208,3 +208,19 @@ def test_warming_reads_the_commonest_words_first_within_its_share(entries, tmp_p
         _assert_same_ranking([(h.id, h.score) for h in ours.hits], top, "warmed")
     finally:
         opened.close()
+
+
+def test_the_arrays_of_a_released_searcher_go_with_it(entries, tmp_path) -> None:
+    import gc
+
+    folder = tmp_path / "index"
+    with index.IndexWriter(folder) as writer:
+        for entry in entries[:50]:
+            writer.put(build_document(_record(entry), None, "n"), new=True)
+    opened = index.open_index(folder).searcher(weighting=index.scoring.BM25F())
+    index.warm(opened)
+    before = len(index._VIEWS)
+    opened.close()
+    del opened
+    gc.collect()
+    assert len(index._VIEWS) == before - 1
