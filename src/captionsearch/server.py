@@ -1,8 +1,11 @@
 """``captionsearch serve``: the web front end under gunicorn, a production WSGI server.
 
 Worker processes (``workers``) use the cores; each runs ``threads`` threads
-(gthread worker) that share one pooled searcher. The app is created inside
-each worker after the fork, so no searcher or open file crosses a fork.
+(gthread worker) that share one pooled searcher. The app and the tokenizer
+are loaded once, before the fork, so the workers share those pages; the
+index is opened in each worker after the fork, so no searcher or open file
+crosses one (processes sharing a file's read position would read each
+other's bytes).
 Port 0 picks a free port; the address actually bound is printed once the
 server is ready ("captionsearch: serving on http://HOST:PORT/").
 """
@@ -39,7 +42,7 @@ def gunicorn_options(settings: Mapping[str, Any]) -> dict[str, Any]:
         "timeout": REQUEST_TIMEOUT,
         "graceful_timeout": 10,
         "keepalive": 5,
-        "preload_app": False,  # build the app per worker, after the fork
+        "preload_app": True,  # the app and spaCy's tokenizer in the master, shared by the workers
         "accesslog": settings.get("access_log") or None,
         "errorlog": "-",
         "loglevel": "warning",
@@ -66,16 +69,23 @@ class CaptionSearchServer(BaseApplication):
     def load_config(self) -> None:
         for name, value in gunicorn_options(self.settings).items():
             self.cfg.set(name, value)
+        self.cfg.set("post_worker_init", self._warm_worker)
 
     def load(self) -> Any:
+        """In the master, before the fork: nothing here may open the index."""
+        from . import nlp
         from .app import create_app
-        from .searching import configure, warm_up
+        from .searching import configure
 
         configure(query_cache_mb=int(self.settings["query_cache_mb"]))
-        config = app_config(self.settings)
-        app = create_app(config)
-        warm_up(config["INDEX_DIR"], frequent_terms=True)  # in the worker, so the first visitor does not wait
-        return app
+        nlp.tokenize("warm up")
+        return create_app(app_config(self.settings))
+
+    def _warm_worker(self, worker: Any) -> None:
+        """In each worker, after the fork and before its first request."""
+        from .searching import warm_up
+
+        warm_up(app_config(self.settings)["INDEX_DIR"], frequent_terms=True)
 
 
 def run_server(settings: Mapping[str, Any]) -> int:
