@@ -224,3 +224,38 @@ def test_the_arrays_of_a_released_searcher_go_with_it(entries, tmp_path) -> None
     del opened
     gc.collect()
     assert len(index._VIEWS) == before - 1
+
+
+def _segment_sizes(folder: Path) -> dict[str, tuple[int, int]]:
+    """Segment id -> (live documents, all documents)."""
+    with index.open_index(folder).searcher() as opened:
+        return {
+            leaf.reader().segment().segment_id(): (leaf.reader().doc_count(), leaf.reader().doc_count_all())
+            for leaf, _ in opened.leaf_searchers()
+        }
+
+
+def test_small_runs_merge_only_small_or_mostly_deleted_segments(entries, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(index, "SMALL_SEGMENT", 20)
+    folder = tmp_path / "index"
+    for start in (0, 30, 60):  # a bulk build: three big segments, not merged
+        with index.IndexWriter(folder, merge=False) as writer:
+            for entry in entries[start : start + 30]:
+                writer.put(build_document(_record(entry), None, "n"), new=True)
+    big = set(_segment_sizes(folder))
+    for start in (90, 95, 100):  # three small runs
+        with index.IndexWriter(folder) as writer:
+            for entry in entries[start : start + 5]:
+                writer.put(build_document(_record(entry), None, "n"), new=True)
+    sizes = _segment_sizes(folder)
+    assert big <= set(sizes)  # the big segments were not rewritten
+    assert len(set(sizes) - big) <= 2  # the small ones were merged as they came
+    assert sum(live for live, _ in sizes.values()) == 105
+    with index.IndexWriter(folder) as writer:  # replace most of one big segment
+        for entry in entries[:20]:
+            writer.put(build_document(_record(entry, " Edited."), None, "n"))
+    with index.IndexWriter(folder) as writer:
+        writer.put(build_document(_record(entries[110]), None, "n"), new=True)
+    sizes = _segment_sizes(folder)
+    assert len(big & set(sizes)) == 2  # the mostly deleted one was rewritten
+    assert sum(live for live, _ in sizes.values()) == 106
