@@ -30,6 +30,10 @@ import urllib.parse
 from pathlib import Path
 from typing import Any, Sequence
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import descendants  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 READY_PREFIX = "captionsearch: serving on "
 DEFAULT_WORDS = (
@@ -91,7 +95,7 @@ class Server:
     def rss_mb(self) -> dict[str, float]:
         """Resident memory now: the whole server (master and workers), its largest process, and
         the proportional set size (pages shared by processes counted once, split between them)."""
-        members = _descendants(self.process.pid)
+        members = descendants(self.process.pid)
         sizes = [_rss_kb(pid) for pid in members]
         return {"server_rss_mb": round(sum(sizes) / 1024, 1),
                 "largest_process_rss_mb": round(max(sizes, default=0) / 1024, 1),
@@ -132,20 +136,6 @@ def _pss_kb(pid: int) -> int:
     except (OSError, ValueError, IndexError):
         pass
     return 0
-
-
-def _descendants(pid: int) -> list[int]:
-    found, queue = [], [pid]
-    while queue:
-        current = queue.pop()
-        found.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as children:
-                    queue.extend(int(c) for c in children.read().split())
-        except OSError:
-            pass
-    return found
 
 
 def _wait_ready(host: str, port: int, seconds: float = 30) -> None:

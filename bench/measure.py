@@ -80,7 +80,7 @@ def run_child(command: Sequence[str], env: dict | None = None) -> ChildRun:
 
 def _tree_rss_kb(pid: int) -> int:
     total = 0
-    for member in _descendants(pid):
+    for member in descendants(pid):
         try:
             with open(f"/proc/{member}/statm") as statm:
                 total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
@@ -89,7 +89,8 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
+    """A process and all its descendants, from /proc."""
     found, queue = [], [pid]
     while queue:
         current = queue.pop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -30,3 +32,19 @@ def records() -> Callable[..., CaptionRecord]:
 @pytest.fixture
 def index_dir(tmp_path: Path) -> Path:
     return tmp_path / "index"
+
+
+BENCH_GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
+
+
+@pytest.fixture(scope="session")
+def bench_generator():
+    """bench/generate.py, the benchmark's seeded caption generator, loaded as a module."""
+    spec = importlib.util.spec_from_file_location("bench_generate", BENCH_GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)

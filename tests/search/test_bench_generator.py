@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
-
-
 @pytest.fixture(scope="module")
-def generate():
-    spec = importlib.util.spec_from_file_location("bench_generate", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.modules.pop(spec.name, None)
+def generate(bench_generator):
+    return bench_generator
 
 
 @pytest.fixture(scope="module")

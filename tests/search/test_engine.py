@@ -8,10 +8,8 @@ same facet counts as Whoosh's grouping.
 
 from __future__ import annotations
 
-import importlib.util
 from concurrent.futures import ThreadPoolExecutor
 import math
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,6 @@ from captionsearch.indexing import build_document
 
 from .conftest import make_record
 
-GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 TOP = 25
 
 HAND_WRITTEN = [
@@ -44,15 +41,8 @@ HAND_WRITTEN = [
 
 
 @pytest.fixture(scope="module")
-def generator():
-    spec = importlib.util.spec_from_file_location("bench_generate_engine", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.modules.pop(spec.name, None)
+def generator(bench_generator):
+    return bench_generator
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +84,13 @@ def searcher(entries, tmp_path_factory):
 @pytest.fixture(scope="module")
 def queries(generator, entries) -> list[str]:
     return [q["text"] for q in generator.query_mix(entries, 120, seed=5)] + HAND_WRITTEN
+
+
+def _write(folder: Path, entries: list[dict], merge: bool = True) -> None:
+    """One write session adding these photos (one commit: one segment)."""
+    with index.IndexWriter(folder, merge=merge) as writer:
+        for entry in entries:
+            writer.put(build_document(_record(entry), None, "n"), new=True)
 
 
 def _tree(text: str) -> ql.Node:
@@ -165,9 +162,7 @@ def test_paging_continues_the_same_ranking(searcher) -> None:
 def test_threads_reading_a_cold_index_at_once_get_the_right_answers(entries, queries, tmp_path) -> None:
     """Whoosh's file handles are shared by a searcher's threads; reads must not interleave."""
     folder = tmp_path / "index"
-    with index.IndexWriter(folder) as writer:
-        for entry in entries:
-            writer.put(build_document(_record(entry), None, "n"), new=True)
+    _write(folder, entries)
     opened = index.open_index(folder).searcher(weighting=index.scoring.BM25F())
     try:
         expected = {text: index.whoosh_search(opened, _tree(text), limit=5) for text in queries}
@@ -184,9 +179,7 @@ def test_threads_reading_a_cold_index_at_once_get_the_right_answers(entries, que
 
 def test_warming_reads_the_commonest_words_first_within_its_share(entries, tmp_path) -> None:
     folder = tmp_path / "index"
-    with index.IndexWriter(folder) as writer:
-        for entry in entries:
-            writer.put(build_document(_record(entry), None, "n"), new=True)
+    _write(folder, entries)
     opened = index.open_index(folder).searcher(weighting=index.scoring.BM25F())
     try:
         reader = opened.reader()
@@ -214,9 +207,7 @@ def test_the_arrays_of_a_released_searcher_go_with_it(entries, tmp_path) -> None
     import gc
 
     folder = tmp_path / "index"
-    with index.IndexWriter(folder) as writer:
-        for entry in entries[:50]:
-            writer.put(build_document(_record(entry), None, "n"), new=True)
+    _write(folder, entries[:50])
     opened = index.open_index(folder).searcher(weighting=index.scoring.BM25F())
     index.warm(opened)
     before = len(index._VIEWS)
@@ -239,14 +230,10 @@ def test_small_runs_merge_only_small_or_mostly_deleted_segments(entries, tmp_pat
     monkeypatch.setattr(index, "SMALL_SEGMENT", 20)
     folder = tmp_path / "index"
     for start in (0, 30, 60):  # a bulk build: three big segments, not merged
-        with index.IndexWriter(folder, merge=False) as writer:
-            for entry in entries[start : start + 30]:
-                writer.put(build_document(_record(entry), None, "n"), new=True)
+        _write(folder, entries[start : start + 30], merge=False)
     big = set(_segment_sizes(folder))
     for start in (90, 95, 100):  # three small runs
-        with index.IndexWriter(folder) as writer:
-            for entry in entries[start : start + 5]:
-                writer.put(build_document(_record(entry), None, "n"), new=True)
+        _write(folder, entries[start : start + 5])
     sizes = _segment_sizes(folder)
     assert big <= set(sizes)  # the big segments were not rewritten
     assert len(set(sizes) - big) <= 2  # the small ones were merged as they came
@@ -254,8 +241,7 @@ def test_small_runs_merge_only_small_or_mostly_deleted_segments(entries, tmp_pat
     with index.IndexWriter(folder) as writer:  # replace most of one big segment
         for entry in entries[:20]:
             writer.put(build_document(_record(entry, " Edited."), None, "n"))
-    with index.IndexWriter(folder) as writer:
-        writer.put(build_document(_record(entries[110]), None, "n"), new=True)
+    _write(folder, entries[110:111])
     sizes = _segment_sizes(folder)
     assert len(big & set(sizes)) == 2  # the mostly deleted one was rewritten
     assert sum(live for live, _ in sizes.values()) == 106
