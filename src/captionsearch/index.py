@@ -3,7 +3,10 @@
 Text arrives here already normalised (nlp.tokenize, as space-separated
 terms), so the schema holds no spaCy object and the analyzer pickled into
 the index is a plain whitespace tokenizer. Queries arrive as our own query
-tree (querylang) and are translated here.
+tree (querylang) and are evaluated by ``engine`` over posting lists this
+module reads from the index as arrays (``IndexArrays``); Whoosh's own
+evaluation of the same tree (``whoosh_search``) is kept as the reference
+the engine is tested against.
 
 Writes are atomic the way Whoosh's are: segments are written first and the
 table of contents last, so a run that dies before commit leaves the previous
