@@ -12,6 +12,7 @@ server is ready ("captionsearch: serving on http://HOST:PORT/").
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Any, Mapping
@@ -79,7 +80,11 @@ class CaptionSearchServer(BaseApplication):
 
         configure(query_cache_mb=int(self.settings["query_cache_mb"]))
         nlp.tokenize("warm up")
-        return create_app(app_config(self.settings))
+        app = create_app(app_config(self.settings))
+        # Keep the collector off everything loaded so far: its bookkeeping writes
+        # would copy the shared pages into each worker after the fork.
+        gc.freeze()
+        return app
 
     def _warm_worker(self, worker: Any) -> None:
         """In each worker, after the fork and before its first request."""
