@@ -457,6 +457,7 @@ def facet_counts(searcher: Any) -> dict[str, int]:
 # -- posting lists as arrays ----------------------------------------------------------------
 
 ARRAY_CACHE_MB = 256  # decoded posting lists kept per process, most recently used first
+SCORED_FIELDS = ("text", "title", "caption", "alt", "entity")  # their lengths are read at warm-up
 _INT = np.int64
 
 
@@ -538,10 +539,13 @@ class IndexArrays:
         return self.searcher.avg_field_length(field) or 1.0  # from the segments' totals, in memory
 
     def facet_counts(self, docs: np.ndarray) -> dict[str, int]:
+        return self.facet_table().counts(docs)
+
+    def facet_table(self) -> "_FacetTable":
         with self._lock:
             if self._facets is None:
                 self._facets = _FacetTable.build(self.leaves, self.size, self.io)
-        return self._facets.counts(docs)
+            return self._facets
 
 
 def warm(searcher: Any) -> None:
@@ -550,7 +554,7 @@ def warm(searcher: Any) -> None:
     arrays.live()
     for field in SCORED_FIELDS:
         arrays.lengths(field)
-    arrays.facet_counts(np.zeros(0, _INT))
+    arrays.facet_table()
 
 
 def warm_frequent_terms(
@@ -585,8 +589,6 @@ def warm_frequent_terms(
         read += 1
     return read
 
-
-SCORED_FIELDS = ("text", "title", "caption", "alt", "entity")
 
 _VIEWS: "weakref.WeakKeyDictionary[Any, IndexArrays]" = weakref.WeakKeyDictionary()
 _VIEWS_LOCK = threading.Lock()
