@@ -6,8 +6,9 @@ Two passes, so search never waits on the trained model:
    tokenizer, ~30,000 captions/s) and committed, with entities wherever the
    cache already has them. The collection is searchable from here on.
 2. enrichment: captions with no cached entities go through the trained
-   pipeline in batches; results are cached by content and the documents
-   updated, committing as it goes, so an interrupted run keeps its work.
+   pipeline in worker processes (annotate.py), a chunk ahead of the writes;
+   results are cached by content and the documents updated, committing as
+   it goes, so an interrupted run keeps its work.
 
 Each document's state term records its content hash and whether it carries
 entities, so an unchanged record is skipped without being re-read.
@@ -24,12 +25,14 @@ import re
 import shutil
 import tempfile
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
 from . import nlp
+from .annotate import Annotator
 from .cache import ResultCache
 from .corpus import stream_corpus
 from .errors import CorpusError
@@ -39,10 +42,8 @@ from .records import CaptionRecord
 from .status import status_facets, statuses
 
 CACHE_FILE = "entities.sqlite"
-NER_COMPONENTS = ("ner",)
 COMMIT_EVERY = 20_000
 PARALLEL_WRITER_THRESHOLD = 10_000  # below this a second writer process costs more than it saves
-PARALLEL_NER_THRESHOLD = 4_000
 
 # State flags: entities present, pending (wanted, not computed yet), not wanted.
 ENRICHED, PENDING, PLAIN = "e", "p", "n"
@@ -265,20 +266,70 @@ def _with_last(chunks: Iterable[list[Any]]) -> Iterator[tuple[list[Any], bool]]:
 
 
 def _enrich(enrich_later: "_Spill", index_dir: Path, cache: ResultCache, options: IndexOptions) -> int:
-    """Pass 2: entities (cached by content) and the audit's language judgements."""
+    """Pass 2: entities (cached by content) and the audit's language judgements.
+
+    The model's work on each chunk is submitted before the previous chunk is
+    written, so the workers compute while this process writes.
+    """
     if not enrich_later.count:
         return 0
     progress = Progress("entities", enrich_later.count, options.show_progress)
     computed = 0
-    for chunk, last in _with_last(enrich_later.chunks()):
-        entities, ran = _entities(chunk, cache, options, progress)
-        computed += ran
-        found = statuses(chunk, language=True, pipeline=options.pipeline)
-        with IndexWriter(index_dir, procs=1, merge=last) as writer:
-            for record in chunk:
-                writer.put(build_document(record, entities[entity_text(record)], ENRICHED, found[record.id]))
+    with Annotator(options.pipeline, options.procs, options.batch_size) as annotator:
+        ahead: _Annotations | None = None
+        for chunk, last in _with_last(enrich_later.chunks()):
+            started = _annotate(chunk, last, cache, annotator)
+            if ahead is not None:
+                computed += _write_enriched(ahead, index_dir, cache, options, progress)
+            ahead = started
+        assert ahead is not None  # _with_last yields at least one chunk
+        computed += _write_enriched(ahead, index_dir, cache, options, progress)
     progress.finish()
     return computed
+
+
+@dataclass
+class _Annotations:
+    """A chunk of pass 2 and the model's work on it, under way."""
+
+    records: list[CaptionRecord]
+    last: bool
+    entities: dict[str, list[list[str]]]  # entity text -> [group, text] pairs, so far the cached ones
+    missing: list[str]  # entity texts the model is working on
+    found: list[Future[list[tuple[nlp.Entity, ...]]]]
+    statuses: list[Future[dict[str, tuple[str, ...]]]]
+
+
+def _annotate(records: list[CaptionRecord], last: bool, cache: ResultCache, annotator: Annotator) -> _Annotations:
+    """Start the model's work on a chunk: entities the cache lacks, and the language rules."""
+    texts = list(dict.fromkeys(entity_text(r) for r in records))
+    known = cache.get_many(texts)
+    missing = [t for t in texts if t not in known]
+    return _Annotations(records, last, known, missing, annotator.entities(missing), annotator.statuses(records))
+
+
+def _write_enriched(
+    job: _Annotations, index_dir: Path, cache: ResultCache, options: IndexOptions, progress: Progress
+) -> int:
+    """Wait for a chunk's annotations, cache the new entities and write its documents; texts computed."""
+    progress.advance(len(job.records) - len(job.missing))
+    position = 0
+    for future in job.found:
+        batch = future.result()
+        texts = job.missing[position : position + len(batch)]
+        position += len(batch)
+        fresh = {text: [[e.group, e.text] for e in ents] for text, ents in zip(texts, batch)}
+        cache.put_many(fresh.items())
+        job.entities.update(fresh)
+        progress.advance(len(batch))
+    failed: dict[str, tuple[str, ...]] = {}
+    for future in job.statuses:
+        failed.update(future.result())
+    procs = options.procs if len(job.records) >= PARALLEL_WRITER_THRESHOLD else 1
+    with IndexWriter(index_dir, procs=procs, merge=job.last) as writer:
+        for record in job.records:
+            writer.put(build_document(record, job.entities[entity_text(record)], ENRICHED, failed[record.id]))
+    return len(job.missing)
 
 
 class _Spill:
@@ -318,33 +369,6 @@ class _Spill:
         if self._pending:
             pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self._pending = []
-
-
-def _entities(
-    records: list[CaptionRecord], cache: ResultCache, options: IndexOptions, progress: Progress
-) -> tuple[dict[str, list[list[str]]], int]:
-    """Entities of each record's text: from the cache, else from the trained pipeline."""
-    texts = list(dict.fromkeys(entity_text(r) for r in records))
-    known = cache.get_many(texts)
-    missing = [t for t in texts if t not in known]
-    progress.advance(len(records) - len(missing))
-    if missing:
-        pipeline = nlp.load_pipeline(options.pipeline, NER_COMPONENTS)
-        found = _run_ner(pipeline, missing, options, progress)
-        fresh = {text: [[e.group, e.text] for e in ents] for text, ents in zip(missing, found)}
-        cache.put_many(fresh.items())
-        known.update(fresh)
-    return known, len(missing)
-
-
-def _run_ner(pipeline: Any, texts: list[str], options: IndexOptions, progress: Progress) -> list[Any]:
-    # Two processes help the trained pipeline 1.4-1.8x, but only pay off on big batches.
-    n_process = 2 if options.procs > 1 and len(texts) >= PARALLEL_NER_THRESHOLD else 1
-    results = []
-    for entities in nlp.extract_entities(pipeline, texts, options.batch_size, n_process):
-        results.append(entities)
-        progress.advance()
-    return results
 
 
 def _rebuild(

@@ -25,7 +25,7 @@ MAX_LIMIT = 100
 MAX_PAGE = 1000
 FACET_VALUES_SHOWN = 12
 WARM_SHARE = 0.25  # of the posting-list cache, filled with the commonest words when a server starts
-WARM_SECONDS = 10.0  # at most, per worker: well inside gunicorn's start-up timeout
+WARM_SECONDS = 10.0  # at most: a server announces its address only once warm
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,11 @@
 """``captionsearch serve``: the web front end under gunicorn, a production WSGI server.
 
 Worker processes (``workers``) use the cores; each runs ``threads`` threads
-(gthread worker) that share one pooled searcher. The app and the tokenizer
-are loaded once, before the fork, so the workers share those pages; the
-index is opened in each worker after the fork, so no searcher or open file
-crosses one (processes sharing a file's read position would read each
-other's bytes).
+(gthread worker) that share one pooled searcher. The app, the tokenizer and
+the commonest words' decoded posting lists are loaded once, before the fork,
+so the workers share those pages; each worker opens its own searcher after
+the fork, so no open index file crosses one (processes sharing a file's read
+position would read each other's bytes).
 Port 0 picks a free port; the address actually bound is printed once the
 server is ready ("captionsearch: serving on http://HOST:PORT/").
 """
@@ -76,18 +76,29 @@ class CaptionSearchServer(BaseApplication):
         """In the master, before the fork: nothing here may open the index."""
         from . import nlp
         from .app import create_app
-        from .searching import configure
+        from .searching import close_pools, configure, warm_up
 
         configure(query_cache_mb=int(self.settings["query_cache_mb"]))
         nlp.tokenize("warm up")
-        app = create_app(app_config(self.settings))
+        config = app_config(self.settings)
+        app = create_app(config)
+        # Decoded posting lists, field lengths and facets are cached by segment,
+        # not by searcher: read here, every worker inherits them as shared pages
+        # instead of decoding its own copy. The searcher is closed again, so no
+        # open index file crosses the fork.
+        warm_up(config["INDEX_DIR"], frequent_terms=True)
+        close_pools()
         # Keep the collector off everything loaded so far: its bookkeeping writes
         # would copy the shared pages into each worker after the fork.
         gc.freeze()
         return app
 
     def _warm_worker(self, worker: Any) -> None:
-        """In each worker, after the fork and before its first request."""
+        """In each worker, after the fork and before its first request: its own searcher.
+
+        What the master read is reused; this reads only what changed since (a
+        commit in between), so a worker restarted later starts warm too.
+        """
         from .searching import warm_up
 
         warm_up(app_config(self.settings)["INDEX_DIR"], frequent_terms=True)

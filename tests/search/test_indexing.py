@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from captionsearch import indexing, searching
+from captionsearch import annotate, indexing, searching
 from captionsearch.errors import CaptionSearchError, IndexLocked, IndexMissing
 from captionsearch.indexing import IndexOptions, index_records
 from captionsearch.index import PID_FILE, IndexWriter
@@ -209,6 +209,39 @@ def test_enrichment_reads_its_records_back_chunk_by_chunk(index_dir: Path, monke
         assert ("place", "Beijing") in {(e.group, e.text) for e in searching.get_photo(f"p{i}", index_dir).entities}
     again = index_records(iter(records), index_dir, IndexOptions(entities=True))
     assert (again.unchanged, again.enriched) == (5, 0)
+
+
+def test_enrichment_in_worker_processes_matches_enrichment_in_this_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers' entities and language judgements are the ones this process computes."""
+    monkeypatch.setattr(indexing, "COMMIT_EVERY", 3)  # several chunks: each annotated while the last is written
+    records = [
+        make_record(f"p{i}", caption, alt=alt)
+        for i, (caption, alt) in enumerate([
+            ("A probe lands near Beijing, China.", "The view"),
+            ("Engineers at NASA in Houston watch the landing.", "Engineers at consoles in a control room"),
+            ("The rover Yutu-2 leaves the lander on the far side of the Moon.", "Image"),
+            ("Xinhua reports from Beijing on January 3, 2019.", "Rover tracks in grey dust"),
+            ("Chang'e 4 touched down in the Von Karman crater.", "A Soft Landing"),
+            ("Scientists in Berlin, Germany, study the first pictures.", None),
+            ("A camera on the lander photographs the rover.", "Rover beside the lander"),
+        ])
+    ]
+    in_process, in_workers = tmp_path / "in-process", tmp_path / "in-workers"
+    index_records(records, in_process, IndexOptions(entities=True, procs=1))
+    monkeypatch.setattr(annotate, "PARALLEL_FROM", 1)  # start workers even for these few captions
+    report = index_records(records, in_workers, IndexOptions(entities=True, procs=2))
+    assert report.enriched == len(records)
+
+    def enriched(index_dir: Path) -> dict[str, tuple]:
+        photos = {r.id: searching.get_photo(r.id, index_dir) for r in records}
+        return {i: (p.entities, p.facets) for i, p in photos.items()}
+
+    expected = enriched(in_process)
+    assert enriched(in_workers) == expected
+    assert ("place", "Beijing") in {(e.group, e.text) for e in expected["p0"][0]}
+    assert "status:alt-vague" in expected["p0"][1] and "status:alt-vague" not in expected["p3"][1]
 
 
 def test_progress_of_a_streamed_input_shows_the_count_and_rate_without_an_eta() -> None:
