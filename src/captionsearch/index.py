@@ -16,9 +16,9 @@ stale one.
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
+import tempfile
 import threading
 import time
 import weakref
@@ -44,9 +44,10 @@ from . import engine
 from . import querylang as ql
 from .errors import CaptionSearchError, IndexLocked, IndexMissing
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 INDEX_NAME = "MAIN"
 PID_FILE = "writer.pid"
+DICTIONARY_FILE = "WORDS"  # the spelling dictionary: every word of every title, caption and alt text
 
 
 def _remember_missing_columns() -> None:
@@ -54,7 +55,7 @@ def _remember_missing_columns() -> None:
 
     whoosh-reloaded 2.7.5 (pinned, frozen) caches the column readers it finds
     but asks the file system again for every missing one: while a segment is
-    written that is one stat() per posting of each unscored field (id, words,
+    written that is one stat() per posting of each unscored field (id,
     facet), ~15% of the writer processes' time. A segment's files never
     change once written, so a miss can be cached like a hit.
     """
@@ -88,7 +89,6 @@ def make_schema() -> Schema:
         caption=_terms(),
         alt=_terms(),
         entity=_terms(),
-        words=KEYWORD(lowercase=False, scorable=False),  # unstemmed: the spelling dictionary
         facet=KEYWORD(commas=True, lowercase=False, scorable=False),
         record=STORED(),
     )
@@ -96,7 +96,10 @@ def make_schema() -> Schema:
 
 @dataclass(frozen=True)
 class IndexDocument:
-    """One photo as the index stores it; every text field is normalised terms."""
+    """One photo as the index stores it; every text field is normalised terms.
+
+    ``words`` (folded, unstemmed) go to the spelling dictionary, not to a field.
+    """
 
     id: str
     state: str
@@ -118,9 +121,10 @@ class IndexDocument:
             "caption": self.caption,
             "alt": self.alt,
             "entity": self.entity,
-            "words": self.words,
             "facet": ",".join(self.facets),
-            "record": json.dumps(self.record, ensure_ascii=False, separators=(",", ":")),
+            # Whoosh pickles stored fields: the dict itself, not a JSON string of it
+            # (encoding JSON and pickling the string cost twice as much).
+            "record": dict(self.record),
         }
 
 
@@ -247,6 +251,7 @@ class IndexWriter:
         self.lock = WriterLock(self.index_dir)
         self.procs = procs
         self._writer: Any = None
+        self._words: set[str] = set()
 
     def __enter__(self) -> "IndexWriter":
         try:
@@ -267,6 +272,9 @@ class IndexWriter:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
             if exc_type is None:
+                # Before the commit: a dictionary word whose documents did not
+                # make it costs nothing (suggestions are checked against the index).
+                extend_dictionary(self.index_dir, self._words)
                 self._writer.commit(mergetype=merge_small_segments if self.merge else None, merge=self.merge)
             else:
                 self._writer.cancel()
@@ -275,6 +283,7 @@ class IndexWriter:
 
     def put(self, document: IndexDocument, new: bool = False) -> None:
         """Add a document; ``new`` skips the delete of an older version by id."""
+        self._words.update(document.words.split())
         if new:
             self._writer.add_document(**document.fields())
         else:
@@ -452,7 +461,7 @@ def run_query(
 
 def _raw_hit(searcher: Any, docnum: int, score: float) -> RawHit:
     fields = searcher.stored_fields(docnum)
-    return RawHit(fields["id"], score, json.loads(fields["record"]))
+    return RawHit(fields["id"], score, fields["record"])
 
 
 def facet_counts(searcher: Any) -> dict[str, int]:
@@ -799,7 +808,7 @@ def _read_facets(reader: Any) -> tuple[list[str], np.ndarray, np.ndarray]:
 def stored_record(searcher: Any, record_id: str) -> dict[str, Any] | None:
     with _io(searcher):
         fields = searcher.document(id=record_id)
-    return json.loads(fields["record"]) if fields else None
+    return fields["record"] if fields else None
 
 
 def iter_stored_records(searcher: Any) -> Iterator[dict[str, Any]]:
@@ -807,60 +816,105 @@ def iter_stored_records(searcher: Any) -> Iterator[dict[str, Any]]:
     for docnum in np.flatnonzero(index_arrays(searcher).live()):
         with io:  # per document: the caller may take its time between them
             fields = searcher.stored_fields(int(docnum))
-        yield json.loads(fields["record"])
+        yield fields["record"]
 
 
-def known_word(searcher: Any, word: str) -> bool:
+# -- the spelling dictionary ----------------------------------------------------
+#
+# Every folded word of every title, caption and alt text, one per line, in a
+# file beside the segments. A per-document field would cost ~45 postings per
+# photo, a third of all the postings a writer sorts and writes; the file costs
+# one rewrite per commit. Words are only ever added: a word whose photos were
+# deleted stays, which is why suggestions are counted in the live index.
+
+
+def extend_dictionary(index_dir: str | os.PathLike[str], words: set[str]) -> None:
+    """Add ``words`` to the dictionary file, replacing it whole (never half-written)."""
+    path = Path(index_dir) / DICTIONARY_FILE
+    known = _read_dictionary(path)
+    if words <= known:
+        return
+    fd, temporary = tempfile.mkstemp(dir=index_dir, prefix=".words-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("\n".join(sorted(known | words)) + "\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _read_dictionary(path: Path) -> set[str]:
+    try:
+        return set(path.read_text(encoding="utf-8").split())
+    except FileNotFoundError:
+        return set()
+
+
+@dataclass(frozen=True)
+class _Dictionary:
+    words: frozenset[str]
+    by_length: dict[int, list[tuple[int, str]]]  # with each word's letter mask
+
+
+_DICTIONARIES: dict[str, tuple[tuple[int, int], _Dictionary]] = {}
+_DICTIONARIES_LOCK = threading.Lock()
+
+
+def _dictionary(searcher: Any) -> _Dictionary:
+    """The index's dictionary, read again only when the file has changed."""
+    path = Path(searcher._ix.storage.folder) / DICTIONARY_FILE
+    try:
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        version = (0, 0)
+    with _DICTIONARIES_LOCK:
+        cached = _DICTIONARIES.get(str(path))
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    words = frozenset(_read_dictionary(path))
+    by_length: dict[int, list[tuple[int, str]]] = {}
+    for word in sorted(words):
+        by_length.setdefault(len(word), []).append((_letter_mask(word), word))
+    dictionary = _Dictionary(words, by_length)
+    with _DICTIONARIES_LOCK:
+        _DICTIONARIES[str(path)] = (version, dictionary)
+    return dictionary
+
+
+def in_dictionary(searcher: Any, word: str) -> bool:
+    return word in _dictionary(searcher).words
+
+
+def term_doc_frequency(searcher: Any, field: str, term: str) -> int:
+    """How many documents (deleted ones not yet merged away included) hold ``term``."""
     with _io(searcher):
-        return searcher.reader().doc_frequency("words", word) > 0
+        return searcher.reader().doc_frequency(field, term)
 
 
 def _io(searcher: Any) -> Any:
     return index_arrays(searcher).io
 
 
-def spelling_candidates(searcher: Any, word: str, maxdist: int = 2) -> dict[str, int]:
-    """Dictionary words within ``maxdist`` edits of ``word``, with how many photos use each.
+def spelling_candidates(searcher: Any, word: str, maxdist: int = 2) -> list[str]:
+    """Dictionary words within ``maxdist`` edits of ``word``.
 
-    The distance is Whoosh's Damerau-Levenshtein, as its reader.terms_within
-    computes it over a multi-segment index, but run only on words that two
-    exact lower bounds leave in: the length difference, and the letters one
-    word has and the other lacks (each needs an edit). That is most of the
-    time of a misspelt query saved, and the same answer for a one-segment
-    index, where terms_within uses a Levenshtein automaton without transpositions.
+    The distance is Damerau-Levenshtein (Whoosh's), computed only for words
+    that two exact lower bounds leave in: the length difference, and the
+    letters one word has and the other lacks (each needs an edit). That is
+    most of the time of a misspelt query saved.
     """
-    reader = searcher.reader()
+    by_length = _dictionary(searcher).by_length
     mask = _letter_mask(word)
-    with _io(searcher):
-        by_length = _spelling_lexicon(reader)
-    found = {}
+    found = []
     for length in range(len(word) - maxdist, len(word) + maxdist + 1):
         for other_mask, candidate in by_length.get(length, ()):
             if (other_mask & ~mask).bit_count() > maxdist or (mask & ~other_mask).bit_count() > maxdist:
                 continue
             if candidate != word and edit_distance(candidate, word, limit=maxdist) <= maxdist:
-                with _io(searcher):
-                    found[candidate] = reader.doc_frequency("words", candidate)
+                found.append(candidate)
     return found
-
-
-_LEXICONS: "weakref.WeakKeyDictionary[Any, dict[int, list[tuple[int, str]]]]" = weakref.WeakKeyDictionary()
-_LEXICONS_LOCK = threading.Lock()
-
-
-def _spelling_lexicon(reader: Any) -> dict[int, list[tuple[int, str]]]:
-    """The spelling dictionary by word length, with letter masks: built once per reader."""
-    with _LEXICONS_LOCK:
-        cached = _LEXICONS.get(reader)
-    if cached is not None:
-        return cached
-    by_length: dict[int, list[tuple[int, str]]] = {}
-    for btext in reader.lexicon("words"):
-        word = btext.decode("utf-8")
-        by_length.setdefault(len(word), []).append((_letter_mask(word), word))
-    with _LEXICONS_LOCK:
-        _LEXICONS[reader] = by_length
-    return by_length
 
 
 def _letter_mask(word: str) -> int:

@@ -248,12 +248,24 @@ def _corrected_tree(searcher: Any, tree: ql.Node) -> ql.Node | None:
         folded = [w for w, _ in _analyse(word.text)]
         if len(folded) != 1 or folded[0] in nlp.QUERY_STOPWORDS or folded[0].isdigit():
             continue
-        if index.known_word(searcher, folded[0]):
+        if _photos_using(searcher, folded[0]):
             continue
-        best = best_correction(folded[0], index.spelling_candidates(searcher, folded[0]))
+        candidates = {c: _photos_using(searcher, c) for c in index.spelling_candidates(searcher, folded[0])}
+        best = best_correction(folded[0], {c: n for c, n in candidates.items() if n})
         if best:
             corrections[word.text] = best
     return ql.replace_words(tree, corrections) if corrections else None
+
+
+def _photos_using(searcher: Any, word: str) -> int:
+    """Photos with a form of this dictionary word (its stem); 0 if it is not a dictionary word.
+
+    The dictionary keeps the words of deleted photos, so this is what says
+    whether a word is still in the collection.
+    """
+    if not index.in_dictionary(searcher, word):
+        return 0
+    return index.term_doc_frequency(searcher, "text", nlp.stem(word))
 
 
 def best_correction(word: str, candidates: dict[str, int]) -> str | None:

@@ -244,6 +244,22 @@ def test_enrichment_in_worker_processes_matches_enrichment_in_this_one(
     assert "status:alt-vague" in expected["p0"][1] and "status:alt-vague" not in expected["p3"][1]
 
 
+def test_spelling_suggestions_follow_the_collection_as_it_changes(index_dir: Path) -> None:
+    """The dictionary file only grows; a suggestion must still find photos."""
+    index_records([make_record("a", "A telescope points at the Moon.")], index_dir, PLAIN)
+    assert searching.search("telesope", index_dir).did_you_mean == "telescope"
+    assert searching.search("quarentine", index_dir).did_you_mean is None
+    index_records(
+        [make_record("a", "A telescope points at the Moon."), make_record("b", "Astronauts leave quarantine.")],
+        index_dir, PLAIN,
+    )
+    assert searching.search("quarentine", index_dir).did_you_mean == "quarantine"
+    index_records([make_record("b", "Astronauts leave quarantine.")], index_dir, PLAIN)  # "a" deleted
+    assert "telescope" in (index_dir / "WORDS").read_text(encoding="utf-8").split()
+    assert searching.search("telesope", index_dir).did_you_mean is None
+    assert searching.search("telescope", index_dir).total == 0
+
+
 def test_progress_of_a_streamed_input_shows_the_count_and_rate_without_an_eta() -> None:
     import io
 
