@@ -218,20 +218,33 @@ def _write(
     flag = PENDING if options.entities else PLAIN
     recovered = None
     deleted = kept = 0
-    for chunk, last in _with_last(_chunks(writes, key=lambda w: w.record.id)):
+    chunks = _chunks(writes, key=lambda w: w.record.id)
+
+    def prepare(chunk: list[_Write]) -> tuple[list[_Write], dict[str, Any], dict[str, tuple[str, ...]]]:
+        """A chunk with its cached entities and static audit findings."""
         records = [w.record for w in chunk]
         cached = cache.get_many([entity_text(r) for r in records]) if options.entities else {}
-        found = statuses(records, language=False) if records else {}
+        return chunk, cached, statuses(records, language=False) if records else {}
+
+    ready = prepare(next(chunks, []))  # at least one commit, for the deletions
+    while ready is not None:
+        chunk, cached, found = ready
         procs = options.procs if len(chunk) >= PARALLEL_WRITER_THRESHOLD else 1
-        with IndexWriter(index_dir, procs=procs, merge=last) as writer:
+        with IndexWriter(index_dir, procs=procs, merge=False) as writer:
             recovered = recovered or writer.lock.recovered_from
-            if last:
-                deleted, kept = _delete_missing(writer, sorted(set(states) - tally.seen), complete())
             for write in chunk:
                 entities = cached.get(entity_text(write.record))
                 document = build_document(write.record, entities, flag, found[write.record.id], write.digest)
                 writer.put(document, new=write.new)
                 progress.advance()
+            # The next chunk is read and prepared before this one commits, while
+            # the writer processes are still indexing what they were sent; and
+            # only once the input has ended is this chunk known to be the last.
+            following = next(chunks, None)
+            ready = prepare(following) if following is not None else None
+            if ready is None:
+                writer.merge = True
+                deleted, kept = _delete_missing(writer, sorted(set(states) - tally.seen), complete())
     progress.finish()
     return recovered, deleted, kept
 

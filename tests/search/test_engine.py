@@ -226,6 +226,20 @@ def _segment_sizes(folder: Path) -> dict[str, tuple[int, int]]:
         }
 
 
+def test_a_small_collections_own_segments_are_not_rewritten_by_every_run(entries, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(index, "SMALL_SEGMENT", 40)
+    folder = tmp_path / "index"
+    for start in (0, 30):  # the whole collection: two segments under SMALL_SEGMENT
+        _write(folder, entries[start : start + 30], merge=False)
+    built = set(_segment_sizes(folder))
+    for start in (60, 61, 62):  # three small runs
+        _write(folder, entries[start : start + 1])
+    sizes = _segment_sizes(folder)
+    assert built <= set(sizes)  # 30 of 63 documents is no small segment
+    assert len(set(sizes) - built) <= 2  # the small runs' segments were merged as they came
+    assert sum(live for live, _ in sizes.values()) == 63
+
+
 def test_small_runs_merge_only_small_or_mostly_deleted_segments(entries, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(index, "SMALL_SEGMENT", 20)
     folder = tmp_path / "index"
