@@ -101,7 +101,7 @@ class CaptionSearchServer(BaseApplication):
         """
         from .searching import warm_up
 
-        warm_up(app_config(self.settings)["INDEX_DIR"], frequent_terms=True)
+        warm_up(app_config(self.settings)["INDEX_DIR"], frequent_terms=False)
 
 
 def run_server(settings: Mapping[str, Any]) -> int:
