@@ -24,7 +24,7 @@ FEW_RESULTS = 3  # fewer hits than this and a spelling suggestion is worth offer
 MAX_LIMIT = 100
 MAX_PAGE = 1000
 FACET_VALUES_SHOWN = 12
-WARM_SHARE = 0.25  # of the posting-list cache, filled with the commonest words when a server starts
+WARM_SHARE = 0.5  # of the posting-list cache, filled by a server's master with the commonest words (shared by its workers)
 WARM_SECONDS = 10.0  # at most: a server announces its address only once warm
 
 

@@ -96,8 +96,8 @@ class CaptionSearchServer(BaseApplication):
     def _warm_worker(self, worker: Any) -> None:
         """In each worker, after the fork and before its first request: its own searcher.
 
-        What the master read is reused; this reads only what changed since (a
-        commit in between), so a worker restarted later starts warm too.
+        The posting lists the master read are reused, not read again, and no
+        more are read here: what a worker reads is its own, not shared.
         """
         from .searching import warm_up
 
