@@ -248,7 +248,7 @@ def _corrected_tree(searcher: Any, tree: ql.Node) -> ql.Node | None:
         folded = [w for w, _ in _analyse(word.text)]
         if len(folded) != 1 or folded[0] in nlp.QUERY_STOPWORDS or folded[0].isdigit():
             continue
-        if _photos_using(searcher, folded[0]):
+        if index.in_dictionary(searcher, folded[0]) and _photos_using(searcher, folded[0]):
             continue
         candidates = {c: _photos_using(searcher, c) for c in index.spelling_candidates(searcher, folded[0])}
         best = best_correction(folded[0], {c: n for c, n in candidates.items() if n})
@@ -258,13 +258,11 @@ def _corrected_tree(searcher: Any, tree: ql.Node) -> ql.Node | None:
 
 
 def _photos_using(searcher: Any, word: str) -> int:
-    """Photos with a form of this dictionary word (its stem); 0 if it is not a dictionary word.
+    """Photos with a form of this dictionary word (its stem).
 
     The dictionary keeps the words of deleted photos, so this is what says
     whether a word is still in the collection.
     """
-    if not index.in_dictionary(searcher, word):
-        return 0
     return index.term_doc_frequency(searcher, "text", nlp.stem(word))
 
 
@@ -363,8 +361,8 @@ def warm_up(index_dir: str | Path, frequent_terms: bool = False) -> None:
     """Load the tokenizer and open the searcher now rather than on the first query.
 
     ``frequent_terms`` also reads the commonest words' posting lists, for up
-    to WARM_SECONDS (for a server worker, before it takes requests: its first
-    visitors' queries would otherwise each pay for them).
+    to WARM_SECONDS (for a server's master, before it forks its workers: their
+    first visitors' queries would otherwise each pay for them).
     """
     nlp.tokenize("warm up")
     try:

@@ -73,7 +73,7 @@ class CaptionSearchServer(BaseApplication):
         self.cfg.set("post_worker_init", self._warm_worker)
 
     def load(self) -> Any:
-        """In the master, before the fork: nothing here may open the index."""
+        """In the master, before the fork: nothing opened here may stay open across it."""
         from . import nlp
         from .app import create_app
         from .searching import close_pools, configure, warm_up
