@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import Any, Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Sequence, TypeVar
 
 from . import nlp
+from .errors import WorkerDied
 from .records import CaptionRecord
 from .status import statuses
 
 NER_COMPONENTS = ("ner",)
 TASK_TEXTS = 256  # texts per entity task: a second or so of one worker's time
 PARALLEL_FROM = 4_000  # texts in a run below which workers are not started
+
+T = TypeVar("T")
 
 
 class Annotator:
@@ -71,6 +75,14 @@ class Annotator:
             # them, and leave without running exit handlers.
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         return self._pool.submit(function, *args)
+
+
+def outcome(future: Future[T]) -> T:
+    """A job's result; a worker that was killed (out of memory, say) is a WorkerDied error."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerDied() from None
 
 
 def _done(function: Callable[..., Any], *args: Any) -> Future[Any]:

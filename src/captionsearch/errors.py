@@ -58,3 +58,15 @@ class QuerySyntaxError(CaptionSearchError):
 
 class PipelineUnavailable(CaptionSearchError):
     """No spaCy pipeline of the configured name is installed."""
+
+
+class WorkerDied(CaptionSearchError):
+    """A worker process running the trained pipeline stopped before it finished."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a worker process running the trained pipeline stopped before it finished "
+            "(out of memory?): the photos are searchable and the entities found so far are kept; "
+            "run 'captionsearch index' again, or set procs = 1 in [tool.captionsearch] "
+            "to run the pipeline in this process"
+        )

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
 from . import nlp
-from .annotate import Annotator
+from .annotate import Annotator, outcome
 from .cache import ResultCache
 from .corpus import stream_corpus
 from .errors import CorpusError
@@ -328,7 +328,7 @@ def _write_enriched(
     progress.advance(len(job.records) - len(job.missing))
     position = 0
     for future in job.found:
-        batch = future.result()
+        batch = outcome(future)
         texts = job.missing[position : position + len(batch)]
         position += len(batch)
         fresh = {text: [[e.group, e.text] for e in ents] for text, ents in zip(texts, batch)}
@@ -337,7 +337,7 @@ def _write_enriched(
         progress.advance(len(batch))
     failed: dict[str, tuple[str, ...]] = {}
     for future in job.statuses:
-        failed.update(future.result())
+        failed.update(outcome(future))
     procs = options.procs if len(job.records) >= PARALLEL_WRITER_THRESHOLD else 1
     with IndexWriter(index_dir, procs=procs, merge=job.last) as writer:
         for record in job.records:

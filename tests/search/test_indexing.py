@@ -244,6 +244,23 @@ def test_enrichment_in_worker_processes_matches_enrichment_in_this_one(
     assert "status:alt-vague" in expected["p0"][1] and "status:alt-vague" not in expected["p3"][1]
 
 
+def _killed(*args: object) -> None:
+    """A worker's task that the system kills (pickled by name, so defined at module level)."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_killed_mid_run_is_one_clear_error_and_the_search_tier_stays(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed by the system (out of memory, say) must not end the run in a traceback."""
+    records = [make_record(f"p{i}", f"A probe lands near Beijing on day {i}.") for i in range(5)]
+    monkeypatch.setattr(annotate, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(annotate, "_entities", _killed)
+    with pytest.raises(CaptionSearchError, match="worker process .* stopped .* procs = 1"):
+        index_records(records, index_dir, IndexOptions(entities=True, procs=2))
+    assert ids("probe", index_dir) == {f"p{i}" for i in range(5)}
+
+
 def test_spelling_suggestions_follow_the_collection_as_it_changes(index_dir: Path) -> None:
     """The dictionary file only grows; a suggestion must still find photos."""
     index_records([make_record("a", "A telescope points at the Moon.")], index_dir, PLAIN)
