@@ -63,7 +63,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("entities", True, "Enrich the index with spaCy entities (facets).", parse_bool),
     Setting("batch_size", 256, "Captions per spaCy batch.", parse_positive_int),
-    Setting("procs", 2, "Writer processes for large indexing runs.", parse_positive_int),
+    Setting(
+        "procs",
+        2,
+        "Processes for large indexing runs: Whoosh's writers, and the trained pipeline's workers "
+        "during entity enrichment.",
+        parse_positive_int,
+    ),
     Setting("limit", 10, "Results per page.", parse_positive_int),
     Setting("progress", "auto", "Progress display: auto (on a terminal, not in CI), always, never."),
     Setting("host", "127.0.0.1", "Address 'captionsearch serve' listens on."),
