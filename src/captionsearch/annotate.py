@@ -27,7 +27,7 @@ from .status import statuses
 
 NER_COMPONENTS = ("ner",)
 TASK_TEXTS = 256  # texts per entity task: a second or so of one worker's time
-PARALLEL_FROM = 4_000  # texts in a run below which workers are not started
+PARALLEL_FROM = 4_000  # a job (texts or records) smaller than this runs here while no worker has started
 
 T = TypeVar("T")
 
