@@ -108,7 +108,7 @@ class IndexDocument:
     caption: str
     alt: str
     entity: str
-    words: str
+    words: tuple[str, ...]
     facets: tuple[str, ...]
     record: Mapping[str, Any]
 
@@ -283,7 +283,7 @@ class IndexWriter:
 
     def put(self, document: IndexDocument, new: bool = False) -> None:
         """Add a document; ``new`` skips the delete of an older version by id."""
-        self._words.update(document.words.split())
+        self._words.update(document.words)
         if new:
             self._writer.add_document(**document.fields())
         else:

@@ -430,7 +430,7 @@ def build_document(
     title, caption, alt = (" ".join(stem for _, stem in analysed[name]) for name in ("title", "caption", "alt"))
     extra = _terms(" ".join((*record.keywords, record.credit, record.long_description)))
     entity_terms = _terms(" ".join(text for _, text in entities))
-    spelling = sorted({word for pairs in analysed.values() for word, _ in pairs})
+    spelling = tuple(dict.fromkeys(word for pairs in analysed.values() for word, _ in pairs))
     facets = [*_facets(record, entities), *status_facets(failed_rules)]
     stored = record.to_dict()
     stored["entities"] = [{"group": g, "text": t} for g, t in entities]
@@ -443,7 +443,7 @@ def build_document(
         caption=caption,
         alt=alt,
         entity=entity_terms,
-        words=" ".join(spelling),
+        words=spelling,
         facets=tuple(dict.fromkeys(facets)),
         record=stored,
     )
