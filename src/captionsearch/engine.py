@@ -39,8 +39,8 @@ class Source(Protocol):
     def positions(self, field: str, term: str) -> np.ndarray:
         """Sorted position keys ``document << 32 | position`` of a term in a positional field."""
 
-    def lengths(self, field: str) -> np.ndarray:
-        """Each document's (encoded) length of a field, as BM25 uses it."""
+    def lengths(self, field: str, docs: np.ndarray) -> np.ndarray:
+        """The (encoded) length of a field in each of ``docs``, as BM25 uses it."""
 
     def idf(self, field: str, term: str) -> float: ...
 
@@ -141,7 +141,7 @@ def _term(source: Source, field: str, term: str, boost: float = 1.0) -> Matches:
 
 
 def _bm25(source: Source, field: str, term: str, docs: np.ndarray, frequencies: np.ndarray) -> np.ndarray:
-    lengths = source.lengths(field)[docs]
+    lengths = source.lengths(field, docs)
     norm = K1 * ((1 - B) + B * lengths / source.average_length(field))
     return source.idf(field, term) * (frequencies * (K1 + 1)) / (frequencies + norm)
 

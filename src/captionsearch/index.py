@@ -514,10 +514,10 @@ class IndexArrays:
         # at once get each other's bytes. Every read of this searcher's files
         # holds this lock (cached arrays are read without it).
         self.io = threading.RLock()
-        self._lock = threading.Lock()
         self._live: np.ndarray | None = None
-        self._lengths: dict[str, np.ndarray] = {}
-        self._facets: _FacetTable | None = None
+        # What spans every segment is cached by the segments it spans: a server's
+        # workers open their own searchers over the segments their master read.
+        self._segment_ids = tuple(reader.segment().segment_id() for reader, _ in self.leaves)
 
     def live(self) -> np.ndarray:
         if self._live is None:
@@ -535,18 +535,13 @@ class IndexArrays:
         return docs, weights
 
     def positions(self, field: str, term: str) -> np.ndarray:
-        parts = [
-            _segment_positions(reader, field, term, self.io) + (offset << engine.POSITION_BITS)
-            for reader, offset in self.leaves
-        ]
+        parts = [_global_keys(_segment_positions(reader, field, term, self.io), offset) for reader, offset in self.leaves]
         return np.concatenate(parts) if parts else np.zeros(0, _INT)
 
-    def lengths(self, field: str) -> np.ndarray:
-        with self._lock:
-            if field not in self._lengths:
-                parts = [_segment_lengths(reader, field, self.io) for reader, _ in self.leaves]
-                self._lengths[field] = np.concatenate(parts) if parts else np.zeros(0)
-            return self._lengths[field]
+    def lengths(self, field: str, docs: np.ndarray) -> np.ndarray:
+        key = ("lengths", field, self._segment_ids)
+        encoded = _ARRAYS.get(key, self.io, lambda: (_joined_lengths(self.leaves, field),))[0]
+        return _BYTE_TO_LENGTH[encoded[docs]]
 
     def idf(self, field: str, term: str) -> float:
         with self.io:
@@ -566,10 +561,8 @@ class IndexArrays:
         return self.facet_table().counts(docs)
 
     def facet_table(self) -> "_FacetTable":
-        with self._lock:
-            if self._facets is None:
-                self._facets = _FacetTable.build(self.leaves, self.size, self.io)
-            return self._facets
+        key = ("facets", self._segment_ids)
+        return _ARRAYS.get(key, self.io, lambda: (_FacetTable.build(self.leaves, self.size, self.io),))[0]
 
 
 def warm(searcher: Any) -> None:
@@ -577,7 +570,7 @@ def warm(searcher: Any) -> None:
     arrays = index_arrays(searcher)
     arrays.live()
     for field in SCORED_FIELDS:
-        arrays.lengths(field)
+        arrays.lengths(field, np.zeros(0, _INT))
     arrays.facet_table()
 
 
@@ -639,10 +632,14 @@ class _FacetTable:
         all_values = np.concatenate(values) if values else np.zeros(0, _INT)
         order = np.argsort(all_docs, kind="stable")
         starts = np.searchsorted(all_docs[order], np.arange(size + 1))
-        return cls(tuple(names), starts, all_values[order])
+        return cls(tuple(names), starts.astype(_narrowest(len(all_docs))), all_values[order].astype(_narrowest(len(names))))
+
+    @property
+    def nbytes(self) -> int:
+        return self.starts.nbytes + self.values.nbytes
 
     def counts(self, docs: np.ndarray) -> dict[str, int]:
-        begin, end = self.starts[docs], self.starts[docs + 1]
+        begin, end = self.starts[docs].astype(_INT), self.starts[docs + 1].astype(_INT)
         sizes = end - begin
         if sizes.sum() == 0:
             return {}
@@ -673,7 +670,7 @@ class _ArrayCache:
     def _evict(self) -> None:
         while self.used > self.budget and len(self._entries) > 1:
             _, dropped = self._entries.popitem(last=False)
-            self.used -= sum(a.nbytes for a in dropped if isinstance(a, np.ndarray))
+            self.used -= sum(getattr(a, "nbytes", 0) for a in dropped)
 
     def get(self, key: tuple, io: Any, load: Any) -> Any:
         """The cached value for ``key``, else ``load()`` run while holding ``io``."""
@@ -687,7 +684,7 @@ class _ArrayCache:
         return value
 
     def put(self, key: tuple, value: tuple) -> None:
-        size = sum(a.nbytes for a in value if isinstance(a, np.ndarray))
+        size = sum(getattr(a, "nbytes", 0) for a in value)
         with self._lock:
             if key not in self._entries:
                 self._entries[key] = value
@@ -705,7 +702,12 @@ def set_array_cache_size(megabytes: int) -> None:
 
 def _segment_postings(reader: Any, field: str, term: str, io: Any) -> tuple[np.ndarray, np.ndarray]:
     key = (reader.segment().segment_id(), "postings", field, term)
-    return _ARRAYS.get(key, io, lambda: _read_postings(reader, field, term, positions=False)[:2])
+
+    def load() -> tuple[np.ndarray, np.ndarray]:
+        docs, weights, _ = _read_postings(reader, field, term, positions=False)
+        return _narrow_documents(docs, reader), _narrow_frequencies(weights)
+
+    return _ARRAYS.get(key, io, load)
 
 
 def _segment_positions(reader: Any, field: str, term: str, io: Any) -> np.ndarray:
@@ -713,15 +715,66 @@ def _segment_positions(reader: Any, field: str, term: str, io: Any) -> np.ndarra
 
     def load() -> tuple[np.ndarray]:
         docs, weights, keys = _read_postings(reader, field, term, positions=True)
-        _ARRAYS.put((segment, "postings", field, term), (docs, weights))  # read together, kept together
-        return (keys,)
+        # Read together, kept together.
+        _ARRAYS.put((segment, "postings", field, term), (_narrow_documents(docs, reader), _narrow_frequencies(weights)))
+        return (_narrow_keys(keys, reader),)
 
     return _ARRAYS.get((segment, "positions", field, term), io, load)[0]
 
 
-def _segment_lengths(reader: Any, field: str, io: Any) -> np.ndarray:
-    key = (reader.segment().segment_id(), "lengths", field)
-    return _ARRAYS.get(key, io, lambda: (_read_lengths(reader, field),))[0]
+# Cached lists are kept in the narrowest type that holds them, and widened
+# when a query reads them: most of a server's memory is these lists, and a
+# segment's document numbers, a caption's word positions and a word's count
+# in one caption are small numbers.
+
+_NARROW_KEY_BITS = 16  # a narrow position key is document << 16 | position, in 32 bits
+
+
+def _narrowest(largest: int) -> type:
+    """The smallest unsigned type holding 0..largest."""
+    for kind in (np.uint8, np.uint16, np.uint32):
+        if largest <= np.iinfo(kind).max:
+            return kind
+    return _INT
+
+
+def _narrow_documents(docs: np.ndarray, reader: Any) -> np.ndarray:
+    return docs.astype(_narrowest(reader.doc_count_all()))
+
+
+def _narrow_frequencies(weights: np.ndarray) -> np.ndarray:
+    """Whole-number weights (a word's count in one document) as small integers; others as they are."""
+    if len(weights) == 0 or not np.array_equal(weights, np.floor(weights)) or weights.min() < 0:
+        return weights
+    return weights.astype(_narrowest(int(weights.max())))
+
+
+def _narrow_keys(keys: np.ndarray, reader: Any) -> np.ndarray:
+    """Position keys in 32 bits when the segment's documents and the positions fit in 16 each."""
+    limit = 1 << _NARROW_KEY_BITS
+    mask = (1 << engine.POSITION_BITS) - 1
+    if reader.doc_count_all() > limit or (len(keys) and int((keys & mask).max()) >= limit):
+        return keys
+    return ((keys >> engine.POSITION_BITS) << _NARROW_KEY_BITS | (keys & mask)).astype(np.uint32)
+
+
+def _global_keys(keys: np.ndarray, offset: int) -> np.ndarray:
+    """A segment's cached position keys as the engine's ``document << 32 | position``, documents offset."""
+    if keys.dtype != np.uint32:
+        return keys + (offset << engine.POSITION_BITS)
+    wide = keys.astype(_INT)
+    positions = wide & ((1 << _NARROW_KEY_BITS) - 1)
+    wide >>= _NARROW_KEY_BITS
+    wide += offset
+    wide <<= engine.POSITION_BITS
+    wide |= positions
+    return wide
+
+
+def _joined_lengths(leaves: list[tuple[Any, int]], field: str) -> np.ndarray:
+    """Every document's encoded field length (a byte, as Whoosh stores it), segments end to end."""
+    parts = [_read_lengths(reader, field) for reader, _ in leaves]
+    return np.concatenate(parts) if parts else np.zeros(0, np.uint8)
 
 
 def _segment_facets(reader: Any, io: Any) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -786,7 +839,7 @@ def _position_keys(docs: np.ndarray, values: list[bytes]) -> np.ndarray:
 
 
 def _read_lengths(reader: Any, field: str) -> np.ndarray:
-    """Each document's field length, byte-encoded as Whoosh stores and scores it."""
+    """Each document's field length, byte-encoded as Whoosh stores it (``_BYTE_TO_LENGTH`` decodes)."""
     size = reader.doc_count_all()
     encoded = np.zeros(size, dtype=np.uint8)
     perdoc = reader._perdoc
@@ -795,21 +848,22 @@ def _read_lengths(reader: Any, field: str) -> np.ndarray:
         column = perdoc.column_reader(column_name, LENGTHS_COLUMN)
         stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
         encoded[: len(stored)] = stored
-    return _BYTE_TO_LENGTH[encoded]
+    return encoded
 
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 def _read_facets(reader: Any) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(facet values, each posting's value number, each posting's document) of one segment."""
     names, values, docs = [], [], []
     for number, btext in enumerate(reader.lexicon("facet")):
         names.append(btext.decode("utf-8"))
         ids = _read_postings(reader, "facet", names[-1], positions=False)[0]
-        docs.append(ids)
-        values.append(np.full(len(ids), number, dtype=_INT))
+        docs.append(_narrow_documents(ids, reader))
+        values.append(np.full(len(ids), number, dtype=_narrowest(number)))
     if not names:
-        return [], np.zeros(0, _INT), np.zeros(0, np.int32)
+        return [], np.zeros(0, np.uint8), np.zeros(0, np.uint8)
     return names, np.concatenate(values), np.concatenate(docs)
 
 

@@ -259,3 +259,32 @@ def test_small_runs_merge_only_small_or_mostly_deleted_segments(entries, tmp_pat
     sizes = _segment_sizes(folder)
     assert len(big & set(sizes)) == 2  # the mostly deleted one was rewritten
     assert sum(live for live, _ in sizes.values()) == 106
+
+
+def test_positions_beyond_sixteen_bits_are_kept_whole(entries, tmp_path) -> None:
+    """Cached position keys are narrowed to 32 bits only when every position fits in 16.
+
+    "alpha" at word 100 and "omega" at word 65,637 of one caption are only
+    adjacent if a position loses its seventeenth bit; and a word said 300
+    times does not fit a byte of frequency.
+    """
+    words = [f"filler{i % 97}" for i in range(70_000)]
+    words[100], words[100 + (1 << 16) + 1] = "alpha", "omega"
+    words[69_000:69_300] = ["chorus"] * 300
+    words[69_500:69_502] = ["alpha", "omega"]
+    long = {**entries[0], "id": "long", "caption": " ".join(words[:69_400])}
+    ending = {**entries[1], "id": "ending", "caption": " ".join(words)}
+    folder = tmp_path / "index"
+    _write(folder, [long, ending, *entries[2:40]])
+    opened = index.open_index(folder).searcher(weighting=index.scoring.BM25F())
+    try:
+        for text, expected in [('caption:"alpha omega"', {"ending"}), ("caption:chorus", {"long", "ending"}),
+                               ('"filler3 filler4"', {"long", "ending"})]:
+            tree = _tree(text)
+            ours = index.run_query(opened, tree, limit=TOP, facets=False)
+            total, theirs = index.whoosh_search(opened, tree, limit=TOP)
+            assert {hit.id for hit in ours.hits} == expected, text
+            assert ours.total == total, text
+            _assert_same_ranking([(h.id, h.score) for h in ours.hits], theirs, text)
+    finally:
+        opened.close()
