@@ -12,15 +12,19 @@ server is ready ("captionsearch: serving on http://HOST:PORT/").
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
+import itertools
 import os
 import sys
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from gunicorn.app.base import BaseApplication
 
 REQUEST_TIMEOUT = 30  # seconds before a stuck worker is restarted
 READY_PREFIX = "captionsearch: serving on "
+TRIM_EVERY = 64  # requests a worker serves between handing its freed memory back
 
 
 def app_config(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,6 +75,7 @@ class CaptionSearchServer(BaseApplication):
         for name, value in gunicorn_options(self.settings).items():
             self.cfg.set(name, value)
         self.cfg.set("post_worker_init", self._warm_worker)
+        self.cfg.set("post_request", _trimming_every(TRIM_EVERY))
 
     def load(self) -> Any:
         """In the master, before the fork: nothing opened here may stay open across it."""
@@ -91,6 +96,7 @@ class CaptionSearchServer(BaseApplication):
         # Keep the collector off everything loaded so far: its bookkeeping writes
         # would copy the shared pages into each worker after the fork.
         gc.freeze()
+        release_free_memory()  # what reading left freed is not worth sharing
         return app
 
     def _warm_worker(self, worker: Any) -> None:
@@ -102,6 +108,38 @@ class CaptionSearchServer(BaseApplication):
         from .searching import warm_up
 
         warm_up(app_config(self.settings)["INDEX_DIR"], frequent_terms=False)
+
+
+def release_free_memory() -> None:
+    """Hand the allocator's free pages back to the system (glibc's malloc_trim; elsewhere nothing).
+
+    A request's arrays are freed when it ends, but the allocator keeps the
+    pages for the next one, in every thread's arena: a worker's memory grows
+    to the sum of its threads' largest requests, and stays there.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _find_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None  # not glibc
+
+
+_MALLOC_TRIM = _find_malloc_trim()
+
+
+def _trimming_every(requests: int) -> Callable[..., None]:
+    """A gunicorn post_request hook: release free memory after every ``requests`` requests."""
+    served = itertools.count(1)
+
+    def post_request(worker: Any, request: Any, environ: Any, response: Any) -> None:
+        if next(served) % requests == 0:
+            release_free_memory()
+
+    return post_request
 
 
 def run_server(settings: Mapping[str, Any]) -> int:
