@@ -63,10 +63,10 @@ class Fts5Searcher:
         return self.db.execute(FTS5_SQL, (fts5_query(query), limit)).fetchall()
 
 
-def build_raw_whoosh(manifest: Path, folder: Path, procs: int = 2) -> None:
+def build_raw_whoosh(manifest: Path, folder: Path, procs: int = 2, multisegment: bool = False) -> None:
     from captionsearch.index import build_stemming_baseline
 
-    build_stemming_baseline(folder, read_rows(manifest), procs=procs)
+    build_stemming_baseline(folder, read_rows(manifest), procs=procs, multisegment=multisegment)
 
 
 class RawWhooshSearcher:

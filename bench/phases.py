@@ -47,9 +47,9 @@ def fts5_build(manifest: str, folder: str) -> dict:
 
 
 @phase
-def raw_whoosh_build(manifest: str, folder: str, procs: int) -> dict:
+def raw_whoosh_build(manifest: str, folder: str, procs: int, multisegment: bool = False) -> dict:
     started = time.perf_counter()
-    baselines.build_raw_whoosh(Path(manifest), Path(folder), procs)
+    baselines.build_raw_whoosh(Path(manifest), Path(folder), procs, multisegment)
     return {"seconds": time.perf_counter() - started}
 
 

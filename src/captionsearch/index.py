@@ -1063,8 +1063,15 @@ def to_whoosh(node: ql.Node) -> Any:
 # every `import whoosh` stays in this module.
 
 
-def build_stemming_baseline(index_dir: str | os.PathLike[str], rows: Iterable[tuple[str, str, str, str]], procs: int = 2) -> None:
-    """Index (id, title, caption, alt) rows the plain Whoosh way, in a fresh folder."""
+def build_stemming_baseline(
+    index_dir: str | os.PathLike[str], rows: Iterable[tuple[str, str, str, str]], procs: int = 2, multisegment: bool = False
+) -> None:
+    """Index (id, title, caption, alt) rows the plain Whoosh way, in a fresh folder.
+
+    ``multisegment=False`` is Whoosh's default: with ``procs`` > 1 the
+    sub-writers' segments are merged into one at commit. ``True`` keeps them,
+    as captionsearch's own bulk writes do.
+    """
     from whoosh.analysis import StemmingAnalyzer
 
     def text(stored: bool = False) -> TEXT:
@@ -1073,7 +1080,7 @@ def build_stemming_baseline(index_dir: str | os.PathLike[str], rows: Iterable[tu
     schema = Schema(id=ID(stored=True), title=text(True), caption=text(True), alt=text())
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(index_dir), schema)
-    writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if procs > 1 else ix.writer(limitmb=256)
+    writer = ix.writer(procs=procs, multisegment=multisegment, limitmb=256) if procs > 1 else ix.writer(limitmb=256)
     for record_id, title, caption, alt in rows:
         writer.add_document(id=record_id, title=title, caption=caption, alt=alt)
     writer.commit()
