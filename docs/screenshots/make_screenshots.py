@@ -24,7 +24,8 @@ from bench_web import Server, _wait_ready  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--disable-gpu", "--disable-quic", "--disable-sync", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost"]
-PAGES = {"home": "/", "search": "/search?q=rover", "photo": "/photo/the-rover", "audit": "/audit"}
+PAGES = {"home": "/", "search": "/search?q=rover", "photo": "/photo/the-rover", "audit": "/audit",
+         "rule": "/rules/alt-vague"}
 WIDTHS = {"desktop": (1280, 900), "phone": (375, 812)}
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from captionsearch.audit.docs import rule_page
 from captionsearch.cli import main
 
 HERE = Path(__file__).parent
@@ -47,8 +48,22 @@ def test_sarif_is_valid_sarif_2_1_0(in_fixtures, capsys):
     document = json.loads(out)
     jsonschema.validate(document, schema, format_checker=jsonschema.FormatChecker())
     rules = document["runs"][0]["tool"]["driver"]["rules"]
-    assert all(rule["helpUri"].endswith(f"{rule['id']}.md") for rule in rules)
+    assert all(rule["help"]["markdown"] == rule_page(rule["id"]) for rule in rules)  # the whole page
+    assert not any("helpUri" in rule for rule in rules)  # no help-base-url set: no link made up
     assert all(r["partialFingerprints"] for r in document["runs"][0]["results"])
+
+
+def test_help_base_url_gives_every_report_its_links(in_fixtures, capsys):
+    base = "--help-base-url=https://photos.example.org/rules/{rule}"
+    sarif = json.loads(run(capsys, "site", "--format=sarif", STATIC, base)[1])
+    assert all(rule["helpUri"] == f"https://photos.example.org/rules/{rule['id']}"
+               for rule in sarif["runs"][0]["tool"]["driver"]["rules"])
+    findings = json.loads(run(capsys, "site", "--format=json", STATIC, base)[1])["findings"]
+    assert findings and all(f["help_url"] == f"https://photos.example.org/rules/{f['rule']}" for f in findings)
+    github = run(capsys, "site", "--format=github", STATIC, base)[1].splitlines()
+    assert github and all("https://photos.example.org/rules/" in line for line in github if line.startswith("::warning"))
+    unset = run(capsys, "site", "--format=github", STATIC)[1]
+    assert "https://" not in unset and "(captionsearch audit --explain alt-filename)" in unset
 
 
 def test_json_findings_have_the_documented_fields(in_fixtures, capsys):

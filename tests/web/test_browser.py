@@ -23,6 +23,8 @@ PAGE_TYPES = {
     "browse-filtered": "/search?f=year:2019",
     "photo": "/photo/the-rover",
     "audit": "/audit",
+    "rules": "/rules",
+    "rule": "/rules/alt-vague",
     "not-found": "/photo/no-such-photo",
     "bad-query": "/search?q=%28rover",
 }
@@ -138,7 +140,7 @@ def test_axe_finds_no_violations(page: Page, axe: Axe, name: str):
 def test_axe_in_both_colour_schemes_and_at_320px(page: Page, axe: Axe, scheme: str):
     page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
     page.set_viewport_size({"width": 320, "height": 640})
-    for url in ("/", "/search?q=rover", "/photo/the-rover", "/audit"):
+    for url in ("/", "/search?q=rover", "/photo/the-rover", "/audit", "/rules/alt-redundant-text"):
         page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{url} scrolls sideways at 320px"

@@ -8,9 +8,13 @@ import pytest
 
 from captionsearch import searching
 from captionsearch.app import create_app
+from captionsearch.audit.config import AuditConfig
+from captionsearch.audit.docs import REQUIRED_SECTIONS, rule_page
+from captionsearch.audit.rules import RULES
 from captionsearch.app.security import CONTENT_SECURITY_POLICY
 
-PAGES = ["/", "/search?q=rover", "/search?q=nothingmatcheszzz", "/photo/rover-one", "/audit"]
+PAGES = ["/", "/search?q=rover", "/search?q=nothingmatcheszzz", "/photo/rover-one", "/audit", "/rules",
+         "/rules/alt-vague"]
 
 
 def hostile(collection):
@@ -72,6 +76,46 @@ def test_audit_groups_findings_by_rule_and_links_photos(client):
     assert data["total"] == sum(r["count"] for r in data["rules"]) == sum(data["by_severity"].values())
     html = client.get("/audit").get_data(as_text=True)
     assert 'href="/photo/rover-four"' in html and 'href="/photo/lander"' in html
+
+
+def test_every_rule_has_its_documentation_page_and_json_twin(client):
+    listed = client.get("/rules.json").get_json()["rules"]
+    assert [r["rule"] for r in listed] == list(RULES)
+    index = client.get("/rules").get_data(as_text=True)
+    for rule_id in RULES:
+        assert f'href="/rules/{rule_id}"' in index
+        html = client.get(f"/rules/{rule_id}").get_data(as_text=True)
+        for section in REQUIRED_SECTIONS:
+            assert f"<h2>{section.removeprefix('## ')}</h2>" in html, (rule_id, section)
+        data = client.get(f"/rules/{rule_id}.json").get_json()
+        assert data["rule"] == rule_id and data["wcag"] == list(RULES[rule_id].wcag)
+        assert data["page_markdown"] == rule_page(rule_id).split("\n", 1)[1]
+    missing = client.get("/rules/no-such-rule.json")
+    assert missing.status_code == 404 and missing.get_json()["error"]["status"] == 404
+    assert client.get("/rules/no-such-rule").status_code == 404
+
+
+def test_a_rule_pages_markup_examples_are_shown_not_run(client):
+    html = client.get("/rules/alt-filename").get_data(as_text=True)
+    assert "&lt;img" in html  # the page's examples, as text
+    main = html[html.index("<main"):]
+    assert not re.search(r"<img\b", main)
+
+
+def test_rule_pages_show_the_sites_own_severities(client_index, tmp_path):
+    app = create_app({"INDEX_DIR": str(client_index), "CACHE_DIR": str(tmp_path),
+                      "AUDIT_CONFIG": AuditConfig(severity={"alt-vague": "notice"})})
+    with app.test_client() as client:
+        assert client.get("/rules/alt-vague.json").get_json()["severity"] == "notice"
+        listed = {r["rule"]: r["severity"] for r in client.get("/rules.json").get_json()["rules"]}
+    assert listed["alt-vague"] == "notice" and listed["alt-missing"] == RULES["alt-missing"].severity
+
+
+def test_findings_link_to_the_sites_rule_pages(client):
+    for url, rule_id in (("/audit", "alt-missing"), ("/photo/lander", "alt-filename")):
+        html = client.get(url).get_data(as_text=True)
+        assert f'href="/rules/{rule_id}"' in html, url
+        assert client.get(f"/rules/{rule_id}").status_code == 200
 
 
 def test_home_overview_counts_and_recent_photos(client, collection):

@@ -34,7 +34,7 @@ class RuleFindings:
     help: str
     fix: str
     wcag: tuple[str, ...]
-    help_url: str
+    help_url: str | None
     heuristic: bool
     findings: tuple[tuple[Finding, str | None], ...]
 

@@ -12,7 +12,7 @@ from PIL import UnidentifiedImageError
 from .. import images, searching
 from ..errors import IndexMissing
 from . import findings as audit_findings
-from . import presenters
+from . import presenters, rule_pages
 from .error_pages import error_payload
 from .negotiation import respond, twin_route
 from .params import search_params
@@ -80,6 +80,22 @@ def audit() -> Response:
     """The collection's findings by rule and severity."""
     report = audit_findings.collection_audit(index_dir())
     return respond("site/audit.html", report.to_dict, report=report)
+
+
+@twin_route(site, "/rules")
+def rules() -> Response:
+    """Every audit rule: severity, WCAG references and what it asks for."""
+    docs = rule_pages.rule_docs(audit_findings.audit_config())
+    return respond("site/rules.html", lambda: {"rules": [doc.to_dict() for doc in docs]}, rules=docs)
+
+
+@twin_route(site, "/rules/<rule_id>")
+def rule(rule_id: str) -> Response:
+    """One audit rule's documentation: what it flags, why it matters, how to fix it."""
+    doc = rule_pages.rule_doc(rule_id, audit_findings.audit_config())
+    if doc is None:
+        abort(404)
+    return respond("site/rule.html", lambda: {**doc.to_dict(), "page_markdown": doc.page_markdown()}, rule=doc)
 
 
 @site.route("/healthz")

@@ -50,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude", action="append", metavar="GLOB", help="skip files matching GLOB; repeatable")
     parser.add_argument("--baseline", metavar="FILE", help="accept the findings listed in FILE; only new ones count")
     parser.add_argument("--write-baseline", metavar="FILE", help="write every current finding to FILE and exit 0")
-    parser.add_argument("--help-base-url", metavar="URL", help="where rule pages live (<URL><rule-id>.md)")
+    parser.add_argument("--help-base-url", metavar="URL", help="where rule pages live (<URL><rule-id>.md, or {rule} in URL); default: none")
     parser.add_argument("--pipeline", metavar="NAME", help="spaCy pipeline for the vague rules")
     parser.add_argument("--config", metavar="PYPROJECT", help="pyproject.toml to read (default: the nearest one)")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")

@@ -17,7 +17,9 @@ from ..settings import Setting, find_pyproject, load_settings, parse_list, parse
 from .model import SEVERITIES
 from .rules import RULES
 
-DEFAULT_HELP_BASE = "https://github.com/captionsearch/captionsearch/blob/main/src/captionsearch/audit/rules/"
+# No default home for the rule pages: reports carry the pages themselves (SARIF) or point to
+# `--explain`; a team that publishes them (`captionsearch serve` does, at /rules/<id>) says where.
+DEFAULT_HELP_BASE = ""
 
 
 def parse_severity(value: Any) -> str:
@@ -70,7 +72,7 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
             parse_list),
     Setting("exclude", (), "Glob patterns of files to skip.", parse_list),
     Setting("help_base_url", DEFAULT_HELP_BASE,
-            "Where rule pages live: <base><rule-id>.md, or a URL with {rule} in it."),
+            "Where rule pages live: <base><rule-id>.md, or a URL with {rule} in it; empty: reports link none."),
     Setting("baseline", "", "Baseline file of accepted findings."),
 )
 

@@ -83,7 +83,10 @@ class Rule:
         values = {"alt": subject.alt or "", "name": subject.name or "", "tag": subject.tag}
         return self.messages[hit.key].format(**{**values, **hit.values})
 
-    def help_url(self, base: str) -> str:
+    def help_url(self, base: str) -> str | None:
+        """The rule page's address under ``base`` (None when no base is set)."""
+        if not base:
+            return None
         return base.replace("{rule}", self.id) if "{rule}" in base else base.rstrip("/") + f"/{self.id}.md"
 
     @property
@@ -105,7 +108,7 @@ class Finding:
     snippet: str
     message: str
     wcag: tuple[str, ...]
-    help_url: str
+    help_url: str | None
     fingerprint: str
     suggestion: str = ""
     heuristic: bool = False

@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .. import __version__
 from .config import AuditConfig
+from .docs import rule_page
 from .model import SEVERITIES, AuditResult, Finding
 from .rules import RULES
 
@@ -75,14 +76,16 @@ def render_json(result: AuditResult, config: AuditConfig) -> str:
 
 
 def sarif_rule(rule_id: str, config: AuditConfig) -> dict[str, object]:
+    """A SARIF rule descriptor; its help is the rule's whole page, so it reads well without a link."""
     rule = RULES[rule_id]
+    url = rule.help_url(config.help_base_url)
     return {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
         "shortDescription": {"text": rule.help},
         "fullDescription": {"text": rule.description},
-        "help": {"text": f"{rule.description} Fix: {rule.fix}", "markdown": f"{rule.description}\n\n**Fix:** {rule.fix}"},
-        "helpUri": rule.help_url(config.help_base_url),
+        "help": {"text": f"{rule.description} Fix: {rule.fix}", "markdown": rule_page(rule.id)},
+        **({"helpUri": url} if url else {}),
         "defaultConfiguration": {"level": SARIF_LEVELS[config.severity_of(rule.id)]},
         "properties": {
             "tags": list(rule.tags),
@@ -93,7 +96,7 @@ def sarif_rule(rule_id: str, config: AuditConfig) -> dict[str, object]:
 
 
 def render_sarif(result: AuditResult, config: AuditConfig) -> str:
-    """SARIF 2.1.0 for GitHub code scanning: rules with helpUri, results with stable fingerprints."""
+    """SARIF 2.1.0 for GitHub code scanning: rules with their pages, results with stable fingerprints."""
     rule_ids = list(RULES)
     results = [
         {
@@ -181,7 +184,8 @@ def render_github(result: AuditResult, config: AuditConfig) -> str:
     lines = []
     for f in result.findings:
         props = f"file={_prop(f.path)},line={f.line},col={f.column},title={_prop(f.rule)}"
-        lines.append(f"::{commands[f.severity]} {props}::{_data(f.message + ' ' + f.help_url)}")
+        about = f" {f.help_url}" if f.help_url else f" (captionsearch audit --explain {f.rule})"
+        lines.append(f"::{commands[f.severity]} {props}::{_data(f.message + about)}")
     lines += [f"::error title=input error::{_data(e)}" for e in result.errors]
     return "\n".join(lines) + ("\n" if lines else "")
 
