@@ -539,9 +539,12 @@ class IndexArrays:
         return np.concatenate(parts) if parts else np.zeros(0, _INT)
 
     def lengths(self, field: str, docs: np.ndarray) -> np.ndarray:
+        return _BYTE_TO_LENGTH[self.encoded_lengths(field)[docs]]
+
+    def encoded_lengths(self, field: str) -> np.ndarray:
+        """Every document's length of ``field``, the byte Whoosh stores (``_BYTE_TO_LENGTH`` decodes)."""
         key = ("lengths", field, self._segment_ids)
-        encoded = _ARRAYS.get(key, self.io, lambda: (_joined_lengths(self.leaves, field),))[0]
-        return _BYTE_TO_LENGTH[encoded[docs]]
+        return _ARRAYS.get(key, self.io, lambda: (_joined_lengths(self.leaves, field),))[0]
 
     def idf(self, field: str, term: str) -> float:
         with self.io:
@@ -570,7 +573,7 @@ def warm(searcher: Any) -> None:
     arrays = index_arrays(searcher)
     arrays.live()
     for field in SCORED_FIELDS:
-        arrays.lengths(field, np.zeros(0, _INT))
+        arrays.encoded_lengths(field)
     arrays.facet_table()
 
 

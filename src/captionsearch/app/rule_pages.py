@@ -48,8 +48,7 @@ class RuleDoc:
         }
 
     def page_markdown(self) -> str:
-        """The page without its first line, the "# rule-id" heading the site puts in its own."""
-        return rule_page(self.id).split("\n", 1)[1]
+        return _page_body(self.id)
 
     def page_html(self) -> Markup:
         return _rendered(self.id)
@@ -70,7 +69,12 @@ def _doc(rule_id: str, config: AuditConfig) -> RuleDoc:
                    rule.wcag, rule.techniques, rule.heuristic)
 
 
+def _page_body(rule_id: str) -> str:
+    """The page without its first line, the "# rule-id" heading the site puts in its own."""
+    return rule_page(rule_id).split("\n", 1)[1]
+
+
 @lru_cache(maxsize=None)
 def _rendered(rule_id: str) -> Markup:
     # The renderer escapes the page's text and drops its raw HTML, so the result is safe to insert.
-    return Markup(_MARKDOWN.render(rule_page(rule_id).split("\n", 1)[1]))
+    return Markup(_MARKDOWN.render(_page_body(rule_id)))
