@@ -13,7 +13,6 @@ server is ready ("captionsearch: serving on http://HOST:PORT/").
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import itertools
 import os
@@ -122,8 +121,9 @@ def release_free_memory() -> None:
 
 
 def _find_malloc_trim() -> Callable[[int], int] | None:
+    # The running process's own symbols: no library search (find_library runs ldconfig).
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):
         return None  # not glibc
 
