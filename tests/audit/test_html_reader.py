@@ -1,10 +1,11 @@
-"""The HTML reader: records for the indexer and image elements for the audit."""
+"""HTML pages: records for the indexer (corpus.html) and image subjects for the audit (audit.sources)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from captionsearch.corpus.html import read_html, scan_html
+from captionsearch.audit.sources import scan_text
+from captionsearch.corpus.html import read_html
 
 PAGE = """<!doctype html><html><head><title>Lander Gallery</title></head><body>
 <h1>Lander Gallery</h1>
@@ -45,7 +46,7 @@ def test_records_carry_resolved_images_titles_and_captions(tmp_path):
 
 
 def test_scan_computes_names_visibility_context_and_suppression(tmp_path):
-    images = scan_html(PAGE)
+    images = scan_text(PAGE, "page.html").subjects
     assert [i.tag for i in images] == ["img", "img", "img", "svg", "img", "img"]
     first, linked, hidden, svg, _, labelled = images
     assert first.selector == "#f1 > img" and first.figcaption == "The lander approaches."
@@ -56,11 +57,15 @@ def test_scan_computes_names_visibility_context_and_suppression(tmp_path):
     assert (labelled.name, labelled.name_source, labelled.selector) == ("Earthrise", "aria-labelledby", "#e")
 
 
-def test_unreadable_and_non_utf8_pages_are_reported_once(tmp_path):
+def test_pages_are_decoded_as_a_browser_would_and_a_missing_one_is_reported(tmp_path):
     errors = []
-    bad = tmp_path / "latin1.html"
-    bad.write_bytes("<img alt='caf\xe9'>".encode("latin-1"))
-    assert list(read_html(bad, errors.append)) == []
+    declared = tmp_path / "declared.html"
+    declared.write_bytes('<meta charset="shift_jis"><img src="a.jpg" alt="月面">'.encode("shift_jis"))
+    undeclared = tmp_path / "latin1.html"
+    undeclared.write_bytes("<img src='b.jpg' alt='caf\xe9'>".encode("latin-1"))
+    bom = tmp_path / "bom.html"
+    bom.write_bytes(b"\xef\xbb\xbf<img src='c.jpg' alt='na\xc3\xafve'>")
+    alts = [r.alt for page in (declared, undeclared, bom) for r in read_html(page, errors.append)]
+    assert alts == ["月面", "café", "naïve"]
     assert list(read_html(tmp_path / "missing.html", errors.append)) == []
-    assert [str(e).split(":")[0] for e in errors] == [str(bad), str(tmp_path / "missing.html")]
-    assert "UTF-8" in str(errors[0])
+    assert [str(e).split(":")[0] for e in errors] == [str(tmp_path / "missing.html")]

@@ -10,17 +10,21 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
+from .language import judged_in
 from .model import Hit, Subject
 
 IMAGE_EXTENSIONS = "jpe?g|png|gif|webp|svg|tiff?|bmp|heic|heif|avif|ico|jxl|raw|cr2|nef|dng|psd|pdf"
 _FILE_NAME = re.compile(rf"^[^\s/\\]+\.({IMAGE_EXTENSIONS})$", re.I)
 _PATH = re.compile(r"^\S*[/\\]\S*$")
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|data:)\S*$", re.I)
+# Names cameras, phones and screenshot tools give files: IMG_1234, DSC_0042, PXL_20230101_...,
+# "Screen Shot 2022-06-26 at 7.41.30 PM", "CleanShot 2023-05-01 at 10.22.33@2x".
 _CAMERA_NAME = re.compile(
-    r"^(?:dsc|dscn|dscf|img|image|pxl|gopr|dji|mvimg|sam|wp|p|vid|photo|pict?|screen[ _-]?shot)"
-    r"[ _-]*\d{2,}[\w .-]*$",
+    r"^(?:dsc|dscn|dscf|img|image|pxl|gopr|dji|mvimg|sam|wp|p|vid|photo|pict?|screen[ _-]?shot|screenshot|"
+    r"screen[ _-]?capture|screen[ _-]?recording|cleanshot|capture|snip|whatsapp image|signal)"
+    r"[ _-]*\d{2,}[\w .@,:-]*$",
     re.I,
 )
 _NUMBERED_GENERIC = re.compile(
@@ -33,17 +37,25 @@ _INSTRUCTION = re.compile(
     r"(?:\s+(?:text|here|goes here|tag))*$|^(?:todo|tbd|fixme|xxx)\b|^lorem ipsum",
     re.I,
 )
-# Whole texts that stand in for a description (compared case- and space-insensitively).
+# Whole texts that stand in for a description, for an image of any purpose (compared case- and
+# space-insensitively).
 PLACEHOLDER_PHRASES = frozenset(
     {
         "image", "photo", "photograph", "picture", "pic", "img", "graphic", "spacer", "blank",
         "untitled", "untitled image", "todo", "tbd", "fixme", "alt", "alt text", "alttext",
-        "alternative text", "description", "image description", "placeholder", "null", "none",
-        "n/a", "na", "undefined", "nil", "empty", "missing", "default", "test", "temp", "tmp",
-        "insert alt text", "add alt text", "alt text here", "enter alt text", "click here",
-        "read more", "more", "logo", "photo 1", "thumbnail", "banner", "an image", "a photo",
-        "a picture", "the image", "the photo", "the picture",
+        "alternative text", "description", "image description", "placeholder", "null",
+        "undefined", "nil", "insert alt text", "add alt text", "alt text here", "enter alt text",
+        "click here", "logo", "icon", "photo 1", "thumbnail", "banner", "an image", "a photo",
+        "a picture", "the image", "the photo", "the picture", "screenshot", "screen shot",
+        "screen capture", "screencast", "screen recording", "a screenshot", "the screenshot",
+        # says that a person is shown, never who: the name, or alt="" beside a caption that names them
+        "avatar", "user avatar", "profile picture", "profile photo", "profile image", "profile pic", "headshot",
     }
+)
+# Texts that are placeholders for a photo but can be exactly right for an icon or a button:
+# a status icon's "None" or "N/A", a button's "More".
+CONTENT_PLACEHOLDERS = frozenset(
+    {"none", "n/a", "na", "empty", "missing", "default", "test", "temp", "tmp", "read more", "more"}
 )
 REDUNDANT_MEDIA = r"image|img|photo|photograph|picture|pic|graphic"
 _PREFIX = re.compile(
@@ -62,7 +74,7 @@ class Context:
     max_alt_length: int = 150
     extra_placeholders: frozenset[str] = frozenset()
     redundancy_threshold: float = 0.8
-    vagueness: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # text -> reasons ("" key)
+    vagueness: Mapping[str, Any] = field(default_factory=dict)  # text -> vague.Wording
     duplicate_of: Mapping[int, Subject] = field(default_factory=dict)  # id(subject) -> first with that alt
 
 
@@ -109,14 +121,16 @@ def matching_file_name(alt: str, names: tuple[str, ...]) -> str:
     return ""
 
 
-def placeholder_kind(alt: str, extra: frozenset[str] = frozenset()) -> str:
+def placeholder_kind(alt: str, extra: frozenset[str] = frozenset(), purpose: str = "content") -> str:
     """Why the text is a placeholder ('generic', 'camera', 'instruction', 'symbols'), or ''."""
     text = fold(alt).strip(" .:;!?")
     if not text:
         return ""
     if not any(ch.isalnum() for ch in text):
-        return "symbols"
+        return "symbols" if purpose == "content" else ""  # "+", "→" can be an icon's whole meaning
     if text in PLACEHOLDER_PHRASES or text in {fold(w) for w in extra}:
+        return "generic"
+    if text in CONTENT_PLACEHOLDERS and purpose == "content":
         return "generic"
     if _INSTRUCTION.match(text):
         return "instruction"
@@ -172,19 +186,20 @@ def find_alt_missing(subject: Subject, ctx: Context) -> Iterator[Hit]:
     if subject.decorative:
         if subject.only_content and subject.in_control:
             yield Hit("only-content", {"control": subject.in_control})
-        return
-    if subject.kind == "markdown":
-        if not (subject.alt or "").strip():
+        elif subject.source == "markdown" and not (subject.in_control and subject.link_text):
+            # Markdown has no way to say "decorative" on purpose: ![](x) is an alt forgotten.
             yield Hit("markdown")
         return
-    if subject.kind in ("manifest", "metadata"):
+    if subject.source in ("manifest", "metadata"):
         # A catalogue entry without alt is only a problem when nothing else gives the photo one.
         if not (subject.alt or "").strip() and not subject.alt_elsewhere:
             yield Hit("record")
         return
     if has_text_alternative(subject):
         return
-    if subject.alt is not None and subject.tag == "img" and not subject.role:
+    if subject.source == "component":
+        yield Hit("component")
+    elif subject.alt is not None and subject.tag == "img" and not subject.role:
         yield Hit("whitespace")
     elif "aria-labelledby" in subject.exposing_attributes:
         yield Hit("labelledby")
@@ -195,7 +210,7 @@ def find_alt_missing(subject: Subject, ctx: Context) -> Iterator[Hit]:
 
 
 def find_decorative_exposed(subject: Subject, ctx: Context) -> Iterator[Hit]:
-    if not subject.decorative or not is_exposed(subject) or subject.kind != "html":
+    if not subject.decorative or not is_exposed(subject) or subject.source not in ("html", "markdown"):
         return
     reasons = []
     if subject.focusable:
@@ -223,7 +238,7 @@ def find_alt_placeholder(subject: Subject, ctx: Context) -> Iterator[Hit]:
     text = alt_text(subject)
     if not text or matching_file_name(text, subject.image_names) or looks_like_file_name(text):
         return
-    kind = placeholder_kind(text, ctx.extra_placeholders)
+    kind = placeholder_kind(text, ctx.extra_placeholders, subject.purpose)
     if kind:
         yield Hit(kind)
 
@@ -234,7 +249,8 @@ def find_alt_vague(subject: Subject, ctx: Context) -> Iterator[Hit]:
         return
     if matching_file_name(text, subject.image_names):
         return
-    reasons = ctx.vagueness.get(text, ())
+    wording = ctx.vagueness.get(text)
+    reasons = wording.reasons(subject.photo) if wording is not None and judged_in(subject.language, text) else ()
     if reasons:
         yield Hit("default", {"reason": "; ".join(reasons)})
 
@@ -242,7 +258,7 @@ def find_alt_vague(subject: Subject, ctx: Context) -> Iterator[Hit]:
 def find_alt_redundant_prefix(subject: Subject, ctx: Context) -> Iterator[Hit]:
     text = alt_text(subject)
     phrase = redundant_media_phrase(text) if text else ""
-    if phrase and not placeholder_kind(text, ctx.extra_placeholders):
+    if phrase and not placeholder_kind(text, ctx.extra_placeholders, subject.purpose):
         yield Hit("default", {"phrase": phrase})
 
 
@@ -252,7 +268,7 @@ def find_alt_redundant_text(subject: Subject, ctx: Context) -> Iterator[Hit]:
         return
     neighbours = (
         ("figure caption", subject.figcaption),
-        ("caption", subject.caption if subject.kind != "html" else ""),
+        ("caption", subject.caption if subject.source in ("manifest", "metadata") else ""),
         (f"{subject.in_control} text", subject.link_text),
         ("text next to it", subject.adjacent_text),
     )
@@ -281,5 +297,7 @@ def find_caption_missing(subject: Subject, ctx: Context) -> Iterator[Hit]:
 
 def find_caption_vague(subject: Subject, ctx: Context) -> Iterator[Hit]:
     caption = subject.caption.strip()
-    if subject.gallery_photo and caption and ctx.vagueness.get(caption):
-        yield Hit("default", {"caption": caption, "reason": "; ".join(ctx.vagueness[caption])})
+    wording = ctx.vagueness.get(caption) if subject.gallery_photo and caption else None
+    reasons = wording.reasons(photo=True) if wording is not None and judged_in(subject.language, caption) else ()
+    if reasons:
+        yield Hit("default", {"caption": caption, "reason": "; ".join(reasons)})

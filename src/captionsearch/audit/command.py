@@ -40,7 +40,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that fails the run (default: error)")
     parser.add_argument("--select", metavar="RULES", help="comma-separated rules to run (default: all)")
+    parser.add_argument("--extend-select", metavar="RULES", help="rules to run in addition to the configured ones")
     parser.add_argument("--ignore", metavar="RULES", help="comma-separated rules not to run")
+    parser.add_argument("--extend-ignore", metavar="RULES", help="rules not to run, in addition to the configured ones")
+    parser.add_argument("--per-file-ignores", metavar="GLOB:RULES", action="append",
+                        help="rules not to run on files matching GLOB, e.g. 'legacy/*:alt-vague,alt-duplicate'; repeatable")
     parser.add_argument("--severity", action="append", metavar="RULE=LEVEL",
                         help="override a rule's severity (notice, warning, error); repeatable")
     parser.add_argument("--max-alt-length", type=int, metavar="N", help="alt-too-long limit (default: 150)")
@@ -48,11 +52,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="fewest distinct content words of a description (default: 2)")
     parser.add_argument("--include", action="append", metavar="GLOB", help="only files matching GLOB; repeatable")
     parser.add_argument("--exclude", action="append", metavar="GLOB", help="skip files matching GLOB; repeatable")
+    parser.add_argument("--site-root", action="append", metavar="DIR",
+                        help="where a site-root path (/assets/x.png) points; repeatable, first match wins "
+                        "(default: each audited folder and its static/ and public/)")
     parser.add_argument("--baseline", metavar="FILE", help="accept the findings listed in FILE; only new ones count")
     parser.add_argument("--write-baseline", metavar="FILE", help="write every current finding to FILE and exit 0")
     parser.add_argument("--help-base-url", metavar="URL", help="where rule pages live (<URL><rule-id>.md, or {rule} in URL); default: none")
     parser.add_argument("--pipeline", metavar="NAME", help="spaCy pipeline for the vague rules")
     parser.add_argument("--config", metavar="PYPROJECT", help="pyproject.toml to read (default: the nearest one)")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail (input errors still exit 2)")
+    parser.add_argument("--statistics", action="store_true", help="print how many findings each rule has, after the report")
+    parser.add_argument("--fix", action="store_true",
+                        help="show the source changes that set the suggested alt texts, as a diff (nothing is written)")
+    parser.add_argument("--write", action="store_true", help="with --fix: write those changes into the files")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     parser.add_argument("--explain", metavar="RULE", help="show a rule's documentation and exit")
 
@@ -62,6 +74,10 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "select": args.select,
         "ignore": args.ignore,
+        "extend_select": args.extend_select,
+        "extend_ignore": args.extend_ignore,
+        "per_file_ignores": ";".join(args.per_file_ignores) if args.per_file_ignores else None,
+        "site_root": args.site_root,
         "severity": ",".join(args.severity) if args.severity else None,
         "fail_on": args.fail_on,
         "max_alt_length": args.max_alt_length,
@@ -93,6 +109,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.explain:
         print(explain(args.explain), end="")
         return EXIT_OK
+    if args.write and not args.fix:
+        print("captionsearch audit: error: --write goes with --fix ('captionsearch audit site/ --fix --write')",
+              file=sys.stderr)
+        return EXIT_ERROR
     if not args.paths:
         print("captionsearch audit: error: give the files or folders to audit, e.g. 'captionsearch audit corpus/'",
               file=sys.stderr)
@@ -108,20 +128,58 @@ def audit_and_report(args: argparse.Namespace, config: Any) -> int:
 
     accepted = read_baseline(Path(config.baseline)) if config.baseline and not args.write_baseline else None
     result = audit_paths(args.paths, config, accepted)
+    if args.fix:
+        return apply_fixes(args, config, result)
     if args.write_baseline:
         count = write_baseline(Path(args.write_baseline), result.findings)
         print(f"wrote {count} finding{'s' if count != 1 else ''} to baseline {args.write_baseline}", file=sys.stderr)
         return EXIT_ERROR if result.errors else EXIT_OK
     report = REPORTERS[args.format](result, config)
+    if args.statistics:
+        from .reporters import statistics
+
+        report += statistics(result) if args.format == "text" else ""
+        if args.format != "text":
+            sys.stderr.write(statistics(result))
     if args.output:
         Path(args.output).write_text(report, encoding="utf-8")
     else:
         sys.stdout.write(report)
+    return exit_code(args, config, result)
+
+
+def exit_code(args: argparse.Namespace, config: Any, result: Any) -> int:
+    for warning in result.warnings:
+        print(f"captionsearch audit: warning: {warning}", file=sys.stderr)
     for error in result.errors:
         print(f"captionsearch audit: input error: {error}", file=sys.stderr)
     if result.errors:
         return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_OK
     return EXIT_FINDINGS if result.failing(config.fail_on) else EXIT_OK
+
+
+def apply_fixes(args: argparse.Namespace, config: Any, result: Any) -> int:
+    """--fix: the diff of every suggested alt (exit 1 when there is one); --fix --write: apply them."""
+    from .fixes import fix_files
+    from .runner import audit_paths
+
+    edits = [f.fix for f in result.findings if f.fix is not None]
+    diff, problems = fix_files(edits, write=args.write)
+    for problem in problems:
+        print(f"captionsearch audit: not fixed: {problem}", file=sys.stderr)
+    if not args.write:
+        sys.stdout.write(diff)
+        count = len(edits)
+        print(f"{count} suggested alt text{'s' if count != 1 else ''} shown as a diff; "
+              "review them, then run again with --fix --write to apply", file=sys.stderr)
+        return EXIT_ERROR if result.errors else (EXIT_FINDINGS if edits else EXIT_OK)
+    files = len({e.path for e in edits}) - len(problems)
+    print(f"wrote {len(edits)} alt text{'s' if len(edits) != 1 else ''} into {files} file{'s' if files != 1 else ''}",
+          file=sys.stderr)
+    remaining = audit_paths(args.paths, config)
+    return exit_code(args, config, remaining)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

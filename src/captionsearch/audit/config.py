@@ -48,6 +48,18 @@ def parse_severity_map(value: Any) -> dict[str, str]:
     return {parse_rules(k)[0]: parse_severity(v) for k, v in value.items()}
 
 
+def parse_per_file_ignores(value: Any) -> dict[str, tuple[str, ...]]:
+    """{glob: rules} from a table, or "GLOB:RULE,RULE;GLOB:RULE" from a flag."""
+    if isinstance(value, str):
+        pairs = [part.split(":", 1) for part in value.split(";") if part.strip()]
+        if any(len(p) != 2 for p in pairs):
+            raise ValueError(f"expected GLOB:RULE[,RULE] entries separated by ';', got {value!r}")
+        value = {glob.strip(): rules for glob, rules in pairs}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a table of glob = [rules], got {value!r}")
+    return {str(glob): parse_rules(rules) for glob, rules in value.items()}
+
+
 def parse_fraction(value: Any) -> float:
     number = float(value)
     if not 0 < number <= 1:
@@ -58,6 +70,10 @@ def parse_fraction(value: Any) -> float:
 AUDIT_SETTINGS: tuple[Setting, ...] = (
     Setting("select", (), "Rules to run (default: all).", parse_rules),
     Setting("ignore", (), "Rules not to run.", parse_rules),
+    Setting("extend_select", (), "Rules to run in addition to select.", parse_rules),
+    Setting("extend_ignore", (), "Rules not to run, in addition to ignore.", parse_rules),
+    Setting("per_file_ignores", {}, "Rules not to run on some files: a table of glob = [rules] "
+            "(or GLOB:RULE,RULE;GLOB:RULE).", parse_per_file_ignores),
     Setting("severity", {}, "Severity overrides: a table (or RULE=SEVERITY,...) of notice, warning, error.",
             parse_severity_map),
     Setting("fail_on", "error", "Lowest severity that fails the run (exit code 1).", parse_severity),
@@ -74,6 +90,8 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
     Setting("help_base_url", DEFAULT_HELP_BASE,
             "Where rule pages live: <base><rule-id>.md, or a URL with {rule} in it; empty: reports link none."),
     Setting("baseline", "", "Baseline file of accepted findings."),
+    Setting("site_root", (), "Folders a site-root path (/assets/x.png) is looked up in, first match first "
+            "(default: each audited folder, and its static/ and public/ folders).", parse_list),
 )
 
 
@@ -83,6 +101,9 @@ class AuditConfig:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] | None = None
     severity: Mapping[str, str] | None = None
     fail_on: str = "error"
     max_alt_length: int = 150
@@ -94,11 +115,26 @@ class AuditConfig:
     exclude: tuple[str, ...] = ()
     help_base_url: str = DEFAULT_HELP_BASE
     baseline: str = ""
+    site_root: tuple[str, ...] = ()
     pipeline: str = "en_core_web_sm"
 
     def active_rules(self) -> tuple[str, ...]:
-        chosen = self.select or tuple(RULES)
-        return tuple(r for r in RULES if r in chosen and r not in self.ignore)
+        chosen = set(self.select or RULES) | set(self.extend_select)
+        dropped = set(self.ignore) | set(self.extend_ignore)
+        return tuple(r for r in RULES if r in chosen and r not in dropped)
+
+    def ignored_in(self, path: str) -> frozenset[str]:
+        """Rules the per-file-ignores table switches off for ``path`` (matched as written and by name)."""
+        from fnmatch import fnmatchcase
+        from pathlib import PurePosixPath
+
+        posix = PurePosixPath(path.replace("\\", "/"))
+        names = (str(posix), posix.name, str(posix).removeprefix("./"))
+        found: set[str] = set()
+        for glob, rules in (self.per_file_ignores or {}).items():
+            if any(fnmatchcase(name, glob) for name in names) or fnmatchcase(str(posix), "*/" + glob):
+                found |= set(rules)
+        return frozenset(found)
 
     def severity_of(self, rule_id: str) -> str:
         return (self.severity or {}).get(rule_id, RULES[rule_id].severity)

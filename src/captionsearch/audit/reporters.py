@@ -7,6 +7,7 @@ compared byte for byte in tests and diffed between CI runs.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from itertools import groupby
 from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
@@ -34,7 +35,44 @@ def summary(result: AuditResult, fail_on: str) -> dict[str, object]:
         "baselined": result.baselined,
         "suppressed": result.suppressed,
         "input_errors": len(result.errors),
+        "warnings": len(result.warnings),
+        **result.coverage.to_dict(),
     }
+
+
+def statistics(result: AuditResult) -> str:
+    """Findings counted per rule, most first (``--statistics``), as ruff and flake8 print them."""
+    counts = Counter(f.rule for f in result.findings)
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    return "".join(f"{n:>{width}}  {rule:<22} {RULES[rule].help}\n" for rule, n in counts.most_common())
+
+
+def coverage_line(result: AuditResult) -> str:
+    """Pages and images read, and what was not judged: the run's reach in one line."""
+    c = result.coverage
+    parts = [f"{c.pages} page{'s' if c.pages != 1 else ''}", f"{c.images} image{'s' if c.images != 1 else ''}"]
+    if c.unaudited:
+        parts.append(f"{len(c.unaudited)} not audited")
+    if c.dynamic:
+        parts.append(f"{c.dynamic} with alt set by template code (not judged)")
+    skipped = sum(c.wording_skipped.values())
+    if skipped:
+        languages = ", ".join(f"{lang} {n}" for lang, n in c.wording_skipped.most_common())
+        parts.append(f"{skipped} not judged for wording, not English ({languages})")
+    return "audited " + ", ".join(parts)
+
+
+def unaudited_lines(result: AuditResult) -> list[str]:
+    """One line per file with images the audit could not judge, with where and why."""
+    by_path: dict[str, list] = {}
+    for item in result.coverage.unaudited:
+        by_path.setdefault(item.path, []).append(item)
+    lines = []
+    for path, items in sorted(by_path.items()):
+        reasons = "; ".join(f"line {i.line}: {i.what}: {i.reason}" for i in items[:5])
+        more = f"; and {len(items) - 5} more" if len(items) > 5 else ""
+        lines.append(f"{len(items)} image{'s' if len(items) != 1 else ''} in {path} not audited: {reasons}{more}")
+    return lines
 
 
 def render_text(result: AuditResult, config: AuditConfig) -> str:
@@ -47,8 +85,13 @@ def render_text(result: AuditResult, config: AuditConfig) -> str:
             lines.append(f"  {f.path}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}{review}")
             if f.snippet:
                 lines.append(f"      {_one_line(f.snippet)}")
+            if f.fix is not None:
+                lines.append(f"      fix: alt=\"{f.suggestion}\" (captionsearch audit --fix)")
         lines.append("")
+    lines += unaudited_lines(result)
+    lines += [f"warning: {w}" for w in result.warnings]
     lines += [f"input error: {e}" for e in result.errors]
+    lines.append(coverage_line(result))
     counts = summary(result, config.fail_on)
     by = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts["by_severity"].items() if n)
     tail = f"{counts['findings']} finding{'s' if counts['findings'] != 1 else ''}"
@@ -70,6 +113,8 @@ def render_json(result: AuditResult, config: AuditConfig) -> str:
         "tool": {"name": "captionsearch audit", "version": __version__},
         "summary": summary(result, config.fail_on),
         "findings": [f.to_dict() for f in result.findings],
+        "not_audited": [u.to_dict() for u in result.coverage.unaudited],
+        "warnings": list(result.warnings),
         "errors": list(result.errors),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -114,6 +159,8 @@ def render_sarif(result: AuditResult, config: AuditConfig) -> str:
                 }
             ],
             "partialFingerprints": {"captionsearchFinding/v1": f.fingerprint},
+            "properties": {"purpose": f.purpose, **({"suggestion": f.suggestion} if f.suggestion else {})},
+            **({"fixes": [_sarif_fix(f)]} if f.fix is not None else {}),
         }
         for f in result.findings
     ]
@@ -131,12 +178,28 @@ def render_sarif(result: AuditResult, config: AuditConfig) -> str:
         "invocations": [
             {
                 "executionSuccessful": not result.errors,
-                "toolExecutionNotifications": [{"message": {"text": e}, "level": "error"} for e in result.errors],
+                "toolExecutionNotifications": [{"message": {"text": e}, "level": "error"} for e in result.errors]
+                + [{"message": {"text": w}, "level": "warning"} for w in result.warnings]
+                + [{"message": {"text": line}, "level": "note"} for line in unaudited_lines(result)],
             }
         ],
+        "properties": {"coverage": result.coverage.to_dict()},
     }
     document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_fix(f: Finding) -> dict[str, object]:
+    edit = f.fix
+    region = {"startLine": edit.start_line, "startColumn": edit.start_column,
+              "endLine": edit.end_line, "endColumn": edit.end_column}
+    return {
+        "description": {"text": f"Set the alt text to \"{f.suggestion}\""},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
+            "replacements": [{"deletedRegion": region, "insertedContent": {"text": edit.text}}],
+        }],
+    }
 
 
 def _uri(path: str) -> str:
@@ -187,6 +250,8 @@ def render_github(result: AuditResult, config: AuditConfig) -> str:
         about = f" {f.help_url}" if f.help_url else f" (captionsearch audit --explain {f.rule})"
         lines.append(f"::{commands[f.severity]} {props}::{_data(f.message + about)}")
     lines += [f"::error title=input error::{_data(e)}" for e in result.errors]
+    lines += [f"::warning title=captionsearch audit::{_data(w)}" for w in result.warnings]
+    lines += [f"::notice title=not audited::{_data(line)}" for line in unaudited_lines(result)]
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -13,7 +13,9 @@ alt for decorative images).
 from __future__ import annotations
 
 from . import checks
-from .model import Rule
+from .model import PURPOSES, Rule
+
+NOT_DECORATIVE = tuple(p for p in PURPOSES if p != "decorative")
 
 _ALL = (
     Rule(
@@ -30,14 +32,17 @@ _ALL = (
             "element": "<{tag}> is exposed as an image but has no accessible name (aria-label, aria-labelledby or title)",
             "whitespace": "alt contains only white space, which is not a text alternative",
             "labelledby": "aria-labelledby points to no element with text, so the image has no name",
-            "object": "<object> has no text alternative: no aria-label, aria-labelledby, title or fallback text",
+            "object": "<object> has no text alternative: no aria-label, aria-labelledby or title "
+            "(its fallback content is shown only when the object fails to load, and does not name it)",
             "only-content": "the image is the only content of a {control} but is marked decorative, "
             "so the {control} has no name",
-            "markdown": "Markdown image with empty alt text: ![](...) gives a blind reader nothing",
+            "markdown": "Markdown image with empty alt text: ![](...) gives a blind reader nothing "
+            "(write <img src=\"...\" alt=\"\"> if the image is decorative)",
+            "component": "<{tag}> has no alt attribute",
             "record": "photo record has no alt text",
         },
         check=checks.find_alt_missing,
-        suggests_metadata_alt=True,
+        suggests_alt=True,
     ),
     Rule(
         id="decorative-exposed",
@@ -49,6 +54,7 @@ _ALL = (
         fix="Remove tabindex, global ARIA attributes, aria-label/aria-labelledby and title from the decorative image, "
         "or give it a real alt if it carries meaning.",
         messages={"default": "image is marked decorative but is still exposed: {reasons}"},
+        applies_to=("decorative",),
         check=checks.find_decorative_exposed,
     ),
     Rule(
@@ -65,8 +71,10 @@ _ALL = (
             "path": "alt text \"{alt}\" is a file path",
             "url": "alt text \"{alt}\" is a URL",
         },
+        applies_to=NOT_DECORATIVE,
+        literal_only=True,
         check=checks.find_alt_filename,
-        suggests_metadata_alt=True,
+        suggests_alt=True,
     ),
     Rule(
         id="alt-placeholder",
@@ -82,8 +90,10 @@ _ALL = (
             "instruction": "alt text \"{alt}\" is an unfilled instruction or to-do",
             "symbols": "alt text \"{alt}\" holds only symbols",
         },
+        applies_to=NOT_DECORATIVE,
+        literal_only=True,
         check=checks.find_alt_placeholder,
-        suggests_metadata_alt=True,
+        suggests_alt=True,
     ),
     Rule(
         id="alt-vague",
@@ -94,10 +104,12 @@ _ALL = (
         help="Alt text should say what the photo shows",
         fix="Describe the subject: name the people, objects and place shown, not the photo's title or mood.",
         messages={"default": "alt text \"{alt}\" may be too vague to describe the photo: {reason}"},
+        applies_to=("content",),
+        literal_only=True,
         check=checks.find_alt_vague,
         heuristic=True,
         needs_language=True,
-        suggests_metadata_alt=True,
+        suggests_alt=True,
     ),
     Rule(
         id="alt-redundant-prefix",
@@ -108,6 +120,7 @@ _ALL = (
         help="Alt text should not announce that it is an image",
         fix="Drop the phrase: screen readers already say \"image\" or \"graphic\".",
         messages={"default": "alt text \"{alt}\" contains \"{phrase}\"; screen readers already announce an image"},
+        applies_to=NOT_DECORATIVE,
         check=checks.find_alt_redundant_prefix,
     ),
     Rule(
@@ -119,6 +132,8 @@ _ALL = (
         help="Alt text should not repeat the text around the image",
         fix="Make the alt add what the text does not say, or use alt=\"\" when the adjacent text already describes the image.",
         messages={"default": "alt text \"{alt}\" repeats the {where} (\"{text}\"), so it is read twice"},
+        applies_to=NOT_DECORATIVE,
+        literal_only=True,
         check=checks.find_alt_redundant_text,
     ),
     Rule(
@@ -132,6 +147,7 @@ _ALL = (
         "extended description linked with aria-describedby.",
         messages={"default": "alt text is {length} characters long (limit {limit}); "
                   "move the details to a figcaption or an extended description"},
+        applies_to=NOT_DECORATIVE,
         check=checks.find_alt_too_long,
     ),
     Rule(
@@ -143,6 +159,8 @@ _ALL = (
         help="Different images should have different alt text",
         fix="Say what distinguishes this image from the others.",
         messages={"default": "alt text \"{alt}\" is also used for a different image at {first} ({image})"},
+        applies_to=("content", "functional"),
+        literal_only=True,
         check=checks.find_alt_duplicate,
     ),
     Rule(
@@ -154,6 +172,7 @@ _ALL = (
         help="Gallery photos should have a caption",
         fix="Add a figcaption (or the manifest's caption) with what the photo shows and its context.",
         messages={"default": "gallery photo has no caption"},
+        applies_to=("content",),
         check=checks.find_caption_missing,
     ),
     Rule(
@@ -165,6 +184,7 @@ _ALL = (
         help="Captions should say what the photo shows",
         fix="Name the subject, place and moment in the caption.",
         messages={"default": "caption \"{caption}\" may be too vague: {reason}"},
+        applies_to=("content",),
         check=checks.find_caption_vague,
         heuristic=True,
         needs_language=True,
@@ -173,4 +193,3 @@ _ALL = (
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
 
-SUGGESTION = "; the image file's IPTC Alt Text (Accessibility) says \"{suggestion}\": use it as the alt"

@@ -1,26 +1,35 @@
-"""Running an audit: find (rules over subjects), decide (select, suppress, baseline), report.
+"""Running an audit: read (pages and records), find (rules over subjects), decide (select,
+suppress, baseline), suggest (a better alt, and the edit that applies it).
 
 ``audit_paths`` and ``audit_records`` are the library API the CLI and the web
-front end call. Nothing here imports spaCy unless a vague rule is active.
+front end call. Nothing here imports spaCy unless a wording rule is active or
+a suggestion has to be drafted from a caption.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
-from ..corpus import read_corpus
-from ..corpus.discovery import HTML_EXTENSIONS
-from ..corpus.html import read_page, scan_html
+from ..corpus.discovery import IMAGE_EXTENSIONS
+from ..corpus.manifest import read_manifest
+from ..corpus.merge import merge_records
+from ..corpus.metadata import read_image_metadata
+from ..corpus.discovery import corpus_root
+from ..errors import CorpusError
 from ..records import CaptionRecord
 from . import checks
 from .baseline import split_by_baseline
 from .config import AuditConfig
-from .model import AuditResult, Finding, Rule, Subject, portable
-from .rules import RULES, SUGGESTION
-from .subjects import subject_from_element, subjects_from_record
+from .language import judged_in
+from .model import AuditResult, Coverage, Finding, Rule, Subject, portable
+from .records import record_subjects
+from .rules import RULES
+from .sites import SiteRoots
+from .sources import MANIFEST_EXTENSIONS, discover, scan_page
 
 
 def audit_records(records: Iterable[CaptionRecord], config: AuditConfig | None = None) -> list[Finding]:
@@ -30,60 +39,117 @@ def audit_records(records: Iterable[CaptionRecord], config: AuditConfig | None =
     see what the record says: its alt, caption and image.
     """
     config = config or AuditConfig()
-    subjects = [s for record in records for s in subjects_from_record(record, with_html=True)]
-    return sorted(unsuppressed(find_findings(subjects, config))[0], key=Finding.sort_key)
+    subjects = list(record_subjects(records, {}, with_pages=True))
+    kept, _ = decide(find_findings(subjects, config), config)
+    return sorted((finding for finding, _ in kept), key=Finding.sort_key)
 
 
 def audit_paths(
     paths: Sequence[str | Path], config: AuditConfig | None = None, baseline: Counter[str] | None = None
 ) -> AuditResult:
-    """Audit the pages, manifests, Markdown and image files under ``paths``."""
+    """Audit the pages, Markdown, manifests and image files under ``paths``."""
     config = config or AuditConfig()
-    corpus = read_corpus(paths, config.include, config.exclude)
-    errors = tuple(str(e) for e in corpus.errors)
-    subjects = list(page_subjects(corpus.files, corpus.records))
-    subjects += [s for record in corpus.records for s in subjects_from_record(record)]
-    findings, suppressed = unsuppressed(find_findings(subjects, config))
+    found = discover(paths, config.include, config.exclude)
+    errors: list[CorpusError] = list(found.errors)
+    coverage = Coverage(skipped_files=found.skipped)
+    subjects = read_subjects(found.files, paths, config, errors, coverage, found.warnings)
+    return finish(subjects, config, baseline, errors, found.warnings, [str(f) for f in found.files], coverage)
+
+
+def read_subjects(
+    files: Sequence[Path], paths: Sequence[str | Path], config: AuditConfig, errors: list[CorpusError],
+    coverage: Coverage, warnings: list[str],
+) -> list[Subject]:
+    """Every image the files show, from pages and from records, each once.
+
+    An image file that cannot be read is a warning: the audit reads image files
+    only for the alt text in their metadata, and the page that shows one is
+    still audited.
+    """
+    roots = SiteRoots.for_paths(paths, config.site_root)
+    subjects: list[Subject] = []
+    records: list[CaptionRecord] = []
+    for path in files:
+        suffix = path.suffix.lower()
+        if suffix in MANIFEST_EXTENSIONS:
+            records += read_manifest(path, errors.append)
+        elif suffix in IMAGE_EXTENSIONS:
+            records += read_image_metadata(path, lambda error: warnings.append(f"{error} (skipped)"))
+        else:
+            scan = scan_page(path, roots, errors.append)
+            if scan is not None:
+                coverage.pages += 1
+                subjects += scan.subjects
+                coverage.unaudited += scan.unaudited
+    subjects = with_metadata_suggestions(subjects, records)
+    alts_on_pages = {s.resolved_image: s.alt for s in subjects if s.resolved_image}
+    merged = merge_records(records, corpus_root(paths), errors.append)
+    from_records = list(record_subjects(merged, alts_on_pages))
+    coverage.records = len(from_records)
+    return subjects + from_records
+
+
+def with_metadata_suggestions(subjects: list[Subject], records: list[CaptionRecord]) -> list[Subject]:
+    """Page images whose file carries an IPTC alt text get it as their suggestion."""
+    metadata_alts = {r.image: r.alt.strip() for r in records if r.origin.kind == "metadata" and (r.alt or "").strip()}
+    if not metadata_alts:
+        return subjects
+    return [replace(s, suggestion=metadata_alts[s.resolved_image]) if s.resolved_image in metadata_alts else s
+            for s in subjects]
+
+
+def finish(
+    subjects: list[Subject],
+    config: AuditConfig,
+    baseline: Counter[str] | None,
+    errors: Sequence[CorpusError | str],
+    warnings: Sequence[str],
+    files: Sequence[str],
+    coverage: Coverage,
+) -> AuditResult:
+    """Judge the subjects and decide which findings count."""
+    count_coverage(subjects, coverage)
+    kept, suppressed = decide(find_findings(subjects, config), config)
+    findings = add_suggestions(kept, config)
     known = 0
     if baseline is not None:
         findings, known = split_by_baseline(findings, baseline)
     return AuditResult(
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        errors=errors,
-        files=tuple(str(f) for f in corpus.files),
+        errors=tuple(str(e) for e in errors),
+        files=tuple(files),
         baselined=known,
         suppressed=suppressed,
+        warnings=tuple(warnings),
+        coverage=coverage,
     )
 
 
-def page_subjects(files: Iterable[Path], records: Iterable[CaptionRecord]) -> Iterable[Subject]:
-    """Subjects of every HTML page among ``files``, with the image files' own alt text as suggestions."""
-    suggestions = {}
-    for record in records:
-        metadata = record.part("metadata") if record.parts else None
-        if metadata is not None and (metadata.alt or "").strip():
-            suggestions[record.image] = metadata.alt.strip()
-    for path in files:
-        if path.suffix.lower() not in HTML_EXTENSIONS:
-            continue
-        text = read_page(path, report=lambda error: None)  # read_corpus reported it already
-        if text is None:
-            continue
-        for element in scan_html(text, str(path)):
-            yield subject_from_element(element, str(path), path, suggestions)
+def count_coverage(subjects: list[Subject], coverage: Coverage) -> None:
+    coverage.images += len(subjects)
+    for subject in subjects:
+        coverage.by_purpose[subject.purpose] += 1
+        coverage.by_language[subject.language or "unknown"] += 1
+        coverage.dynamic += subject.dynamic
+        if subject.purpose == "content" and subject.name and not judged_in(subject.language, subject.name):
+            coverage.wording_skipped[subject.language or "unknown"] += 1
 
 
 # -- find ---------------------------------------------------------------------
 
 
 def find_findings(subjects: list[Subject], config: AuditConfig) -> list[tuple[Finding, Subject]]:
-    """Run the active rules over the subjects."""
+    """Run the active rules over the subjects, each rule only on the image purposes it judges."""
     rules = [RULES[rule_id] for rule_id in config.active_rules()]
     context = build_context(subjects, rules, config)
     occurrences: Counter[str] = Counter()
     found = []
     for subject in subjects:
+        if subject.dynamic:
+            continue  # the alt is decided when the page is built; counted, not judged
         for rule in rules:
+            if subject.purpose not in rule.applies_to or (subject.templated and rule.literal_only):
+                continue
             for hit in rule.check(subject, context):
                 identity = fingerprint_of(rule, subject, hit.key)
                 occurrences[identity] += 1
@@ -96,31 +162,49 @@ def build_context(subjects: list[Subject], rules: list[Rule], config: AuditConfi
         max_alt_length=config.max_alt_length,
         extra_placeholders=frozenset(config.placeholder_words),
         redundancy_threshold=config.redundancy,
-        duplicate_of=duplicates(subjects),
+        duplicate_of=duplicates([s for s in subjects if s.purpose in ("content", "functional") and not s.dynamic]),
     )
-    if any(rule.needs_language for rule in rules):
-        from .vague import judge_texts  # loads spaCy: only when a vague rule runs
+    active = {rule.id for rule in rules if rule.needs_language}
+    if active:
+        texts = wording_to_judge(subjects, active)
+        if texts:
+            from .vague import judge_texts  # loads spaCy: only when a wording rule has English text to judge
 
-        active = {rule.id for rule in rules}
-        # Tag only the texts an active rule judges: captions are long and the tagger is slow.
-        texts = [checks.alt_text(s) for s in subjects] if "alt-vague" in active else []
-        if "caption-vague" in active:
-            texts += [s.caption for s in subjects if s.gallery_photo]
-        context.vagueness = judge_texts(texts, config.pipeline, config.vague_min_words, config.generic_nouns)
+            context.vagueness = judge_texts(texts, config.pipeline, config.vague_min_words, config.generic_nouns)
     return context
 
 
+def wording_to_judge(subjects: list[Subject], active: set[str]) -> list[str]:
+    """The English texts the active wording rules judge: content images' alts and gallery captions."""
+    texts = []
+    for subject in subjects:
+        if subject.purpose != "content" or subject.dynamic:
+            continue
+        alt = checks.alt_text(subject) if not subject.templated else ""
+        if "alt-vague" in active and alt and judged_in(subject.language, alt):
+            texts.append(alt)
+        caption = subject.caption.strip()
+        if "caption-vague" in active and subject.gallery_photo and caption and judged_in(subject.language, caption):
+            texts.append(caption)
+    return texts
+
+
 def duplicates(subjects: list[Subject]) -> dict[int, Subject]:
-    """Each subject whose alt an earlier, different image of its page or gallery already uses."""
-    first: dict[tuple[str, str], Subject] = {}
-    images: dict[tuple[str, str], set[str]] = defaultdict(set)
+    """Each subject whose alt an earlier, different image of its page or gallery already uses.
+
+    Photos are different when they show different images; linked images when
+    their links go to different places (two links named alike that lead apart).
+    """
+    first: dict[tuple[str, str, str], Subject] = {}
+    images: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     repeated = {}
     for subject in subjects:
-        text = checks.fold(checks.alt_text(subject))
+        text = checks.fold(checks.alt_text(subject)) if not subject.templated else ""
         if not text:
             continue
-        key = (subject.group, text)
-        image = subject.image or subject.selector
+        key = (subject.group, subject.purpose, text)
+        image = (subject.link_href if subject.purpose == "functional" else "") or subject.resolved_image \
+            or subject.image or subject.selector
         if key in first and image not in images[key]:
             repeated[id(subject)] = first[key]
         first.setdefault(key, subject)
@@ -134,12 +218,7 @@ def fingerprint_of(rule: Rule, subject: Subject, key: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def make_finding(rule: Rule, hit, subject: Subject, config: AuditConfig, fingerprint: str) -> Finding:
-    message = rule.message(hit, subject)
-    suggestion = ""
-    if rule.suggests_metadata_alt and subject.suggestion and checks.fold(subject.suggestion) != checks.fold(subject.alt or ""):
-        suggestion = subject.suggestion
-        message += SUGGESTION.format(suggestion=suggestion)
+def make_finding(rule: Rule, hit: Any, subject: Subject, config: AuditConfig, fingerprint: str) -> Finding:
     return Finding(
         rule=rule.id,
         severity=config.severity_of(rule.id),
@@ -148,20 +227,39 @@ def make_finding(rule: Rule, hit, subject: Subject, config: AuditConfig, fingerp
         column=subject.column or 1,
         selector=subject.selector,
         snippet=subject.snippet,
-        message=message,
+        message=rule.message(hit, subject),
         wcag=rule.wcag,
         help_url=rule.help_url(config.help_base_url),
         fingerprint=hashlib.sha1(fingerprint.encode("utf-8")).hexdigest()[:16],
-        suggestion=suggestion,
         heuristic=rule.heuristic,
         image=subject.image,
+        purpose=subject.purpose,
     )
 
 
 # -- decide -------------------------------------------------------------------
 
 
-def unsuppressed(found: list[tuple[Finding, Subject]]) -> tuple[list[Finding], int]:
-    """Drop findings an inline comment or attribute suppresses; count them."""
-    kept = [f for f, s in found if not ({f.rule, "*"} & s.suppressed)]
+def decide(
+    found: list[tuple[Finding, Subject]], config: AuditConfig
+) -> tuple[list[tuple[Finding, Subject]], int]:
+    """Drop findings an inline comment, an attribute or the per-file-ignores table suppresses; count them."""
+    ignored_by_file: dict[str, frozenset[str]] = {}
+    kept = []
+    for finding, subject in found:
+        if finding.path not in ignored_by_file:
+            ignored_by_file[finding.path] = config.ignored_in(portable(finding.path))
+        if {finding.rule, "*"} & (subject.suppressed | ignored_by_file[finding.path]):
+            continue
+        kept.append((finding, subject))
     return kept, len(found) - len(kept)
+
+
+# -- suggest ------------------------------------------------------------------
+
+
+def add_suggestions(kept: list[tuple[Finding, Subject]], config: AuditConfig) -> list[Finding]:
+    """Give findings on content images a proposed alt: the file's IPTC alt, else one drafted from the caption."""
+    from .suggestions import suggest
+
+    return suggest(kept, config)

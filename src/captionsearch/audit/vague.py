@@ -8,10 +8,14 @@ content words (nouns, proper nouns, verbs, adjectives, numbers) by lemma:
   activities: "landing", "mission", "journey", nouns ending in -tion, -ment,
   -ness, -ity...), e.g. "Closing In" (a verb and a particle), "Down and Down",
   "The view", "A Soft Landing";
-* too few distinct content words for an informative photo (fewer than the
-  ``vague-min-words`` setting), e.g. "The Rover", "Touchdown".
+* too few distinct content words for a photo (fewer than the
+  ``vague-min-words`` setting), e.g. "The Rover", "Touchdown". This one is held
+  against photos only: a single concrete noun ("gopher") can be all a drawing
+  or diagram needs.
 
-Proper nouns are always concrete (they name someone or something).
+Proper nouns are always concrete (they name someone or something), and so is
+a word the lemmatizer's dictionary does not know ("Zensical", "Scrimba"),
+which is a name even when the tagger takes it for a verb.
 
 Titles in Title Case fool the tagger into proper nouns ("First Light"), so a
 text whose words are all capitalised is tagged in lower case. spaCy is
@@ -20,6 +24,7 @@ imported only when a vague rule runs; texts go through ``nlp.pipe`` in one batch
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
@@ -68,11 +73,41 @@ def is_concrete(lemma: str, generic: frozenset[str]) -> bool:
     return lemma in CONCRETE_EXCEPTIONS or not lemma.endswith(ABSTRACT_SUFFIXES)
 
 
-def judge_doc(doc: Any, min_words: int, generic: frozenset[str]) -> tuple[str, ...]:
-    """Reasons a tagged text is vague; empty when it names something concrete."""
-    content = [t for t in doc if t.pos_ in CONTENT_POS and (t.is_alpha or t.like_num or "'" in t.text)]
-    nouns = [t for t in content if t.pos_ in NOUN_POS and t.is_alpha or (t.pos_ in NOUN_POS and "'" in t.text)]
-    concrete = [t for t in nouns if t.pos_ == "PROPN" or is_concrete(t.lemma_.lower(), generic)]
+@dataclass(frozen=True)
+class Wording:
+    """The judgement of one text: why it names nothing concrete, and whether it is too sparse for a photo."""
+
+    vague: tuple[str, ...] = ()  # holds for any informative image
+    sparse: str = ""  # too few content words: held against photos only ("gopher" is fine for a drawing)
+
+    def reasons(self, photo: bool) -> tuple[str, ...]:
+        return self.vague or ((self.sparse,) if photo and self.sparse else ())
+
+
+def known_words(nlp: Any) -> frozenset[str]:
+    """The English words the pipeline's lemmatizer knows (its WordNet-derived index), or none."""
+    try:
+        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, ValueError):
+        return frozenset()
+    return frozenset(word for words in index.values() for word in words)
+
+
+def is_name(token: Any, known: frozenset[str]) -> bool:
+    """A word no English dictionary has ("Zensical", "Yutu"): a name, whatever the tagger guessed."""
+    if not known or not token.is_alpha or len(token.text) < 3 or token.is_stop:
+        return False
+    if token.pos_ not in ("NOUN", "PROPN", "VERB", "ADJ", "X", "INTJ"):
+        return False
+    return token.lower_ not in known and token.lemma_.lower() not in known
+
+
+def judge_doc(doc: Any, min_words: int, generic: frozenset[str], known: frozenset[str] = frozenset()) -> Wording:
+    """How vague a tagged text is (an empty Wording when it names enough that is concrete)."""
+    names = [t for t in doc if is_name(t, known)]
+    content = [t for t in doc if (t.pos_ in CONTENT_POS or t in names) and (t.is_alpha or t.like_num or "'" in t.text)]
+    nouns = [t for t in content if (t.pos_ in NOUN_POS or t in names) and (t.is_alpha or "'" in t.text)]
+    concrete = [t for t in nouns if t.pos_ == "PROPN" or t in names or is_concrete(t.lemma_.lower(), generic)]
     tagged = ", ".join(f"{t.text.lower()} ({t.pos_.lower()})" for t in doc if not t.is_punct)
     reasons = []
     if not nouns:
@@ -81,11 +116,12 @@ def judge_doc(doc: Any, min_words: int, generic: frozenset[str]) -> tuple[str, .
         names = ", ".join(f"{n} ({'generic' if n in generic else 'abstract'})" for n in sorted({t.lemma_.lower() for t in nouns}))
         reasons.append(f"no noun names a thing that can be seen: {names}")
     lemmas = sorted({t.lemma_.lower() for t in content})
+    sparse = ""
     if not reasons and len(lemmas) < min_words:
         listed = ", ".join(lemmas) if lemmas else "none"
-        reasons.append(f"{len(lemmas)} content word{'s' if len(lemmas) != 1 else ''} ({listed}); "
-                       f"a photo's description usually needs at least {min_words}")
-    return tuple(reasons)
+        sparse = (f"{len(lemmas)} content word{'s' if len(lemmas) != 1 else ''} ({listed}); "
+                  f"a photo's description usually needs at least {min_words}")
+    return Wording(tuple(reasons), sparse)
 
 
 def judge_texts(
@@ -94,8 +130,8 @@ def judge_texts(
     min_words: int = 2,
     extra_generic: Iterable[str] = (),
     batch_size: int = 256,
-) -> dict[str, tuple[str, ...]]:
-    """Vagueness reasons for each distinct text (empty tuple: not vague)."""
+) -> dict[str, Wording]:
+    """The judgement of each distinct text."""
     from ..nlp import load_pipeline
 
     unique = sorted({t for t in texts if t.strip()})
@@ -103,5 +139,6 @@ def judge_texts(
         return {}
     nlp = load_pipeline(pipeline, COMPONENTS)
     generic = GENERIC_NOUNS | {w.lower() for w in extra_generic}
+    known = known_words(nlp)
     docs = nlp.pipe((prepare(t) for t in unique), batch_size=batch_size)
-    return {text: judge_doc(doc, min_words, generic) for text, doc in zip(unique, docs)}
+    return {text: judge_doc(doc, min_words, generic, known) for text, doc in zip(unique, docs)}

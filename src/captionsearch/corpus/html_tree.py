@@ -1,16 +1,19 @@
-"""A small, tolerant HTML element tree and the questions the audit asks of it.
+"""A small, tolerant HTML element tree with source positions.
 
-Built with the standard library's HTMLParser: which elements are hidden or
-focusable, their visible text, accessible names (a practical subset of the
-accessible name computation), and CSS selectors that point back at them.
+Built with the standard library's HTMLParser, which never raises on bad
+markup: elements, text and comments in document order, each element with the
+line and column of its start tag and the start tag as written. What the tree
+means to a reader (headings, captions) or to assistive technology (names,
+roles, hidden state) is decided by the code that reads it.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Iterator, Mapping
+from typing import Iterator
 
 VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
@@ -23,16 +26,6 @@ CLOSES_P = frozenset(
 SELF_CLOSING_SIBLINGS = frozenset("li dt dd option tr td th".split())
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 NOT_RENDERED = frozenset({"template", "noscript", "script", "style", "head"})
-PRESENTATIONAL = frozenset({"presentation", "none"})
-# ARIA 1.2 global states and properties: any of them makes a presentational role ignored.
-GLOBAL_ARIA = frozenset(
-    "aria-atomic aria-busy aria-controls aria-current aria-describedby aria-details "
-    "aria-dropeffect aria-flowto aria-grabbed aria-haspopup aria-invalid aria-keyshortcuts "
-    "aria-label aria-labelledby aria-live aria-owns aria-relevant aria-roledescription".split()
-)
-FOCUSABLE_TAGS = frozenset({"button", "select", "textarea", "iframe", "summary"})
-SUPPRESS_ATTRIBUTE = "data-captionsearch-ignore"
-_SUPPRESS_COMMENT = re.compile(r"^\s*captionsearch[-:\s]*(?:ignore|disable)\b(.*)$", re.I | re.S)
 URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _SPACE = re.compile(r"\s+")
 
@@ -45,17 +38,28 @@ class Node:
     attrs: dict[str, str]
     line: int
     column: int
-    source: str
+    source: str  # the start tag as written
     parent: "Node | None" = None
     children: list["Node | str"] = field(default_factory=list)
-    suppressed: frozenset[str] = frozenset()
+    order: int = 0  # position among all elements, in document order
+    index_in_parent: int = 0  # position among the parent's children (text included)
+    same_tag_index: int = 1  # 1-based, among the parent's children of the same tag
+    same_tag_count: int = 1
 
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrs.get(name, default)
 
     @property
     def role(self) -> str:
-        return (self.get("role") or "").strip().lower().split(" ")[0] if self.get("role") else ""
+        """The first token of the role attribute, lower case ('' when none)."""
+        tokens = (self.get("role") or "").strip().lower().split()
+        return tokens[0] if tokens else ""
+
+    @property
+    def written_tag(self) -> str:
+        """The tag name as written (HTMLParser lower-cases it): 'Image' for a JSX component."""
+        match = re.match(r"<\s*([^\s/>]+)", self.source)
+        return match.group(1) if match else self.tag
 
     def ancestors(self) -> Iterator["Node"]:
         node = self.parent
@@ -64,11 +68,23 @@ class Node:
             node = node.parent
 
     def elements(self) -> Iterator["Node"]:
-        """Descendant elements in document order."""
-        for child in self.children:
-            if isinstance(child, Node):
+        """Descendant elements in document order (iteratively: pages can nest deeply)."""
+        stack = [iter(self.children)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+            elif isinstance(child, Node):
                 yield child
-                yield from child.elements()
+                stack.append(iter(child.children))
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment, and how many elements came before it (so it can be placed in document order)."""
+
+    text: str
+    elements_before: int
 
 
 class TreeBuilder(HTMLParser):
@@ -78,9 +94,9 @@ class TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = Node("#document", {}, 1, 1, "")
         self.stack = [self.root]
-        self.pending_suppression: frozenset[str] = frozenset()
         self.by_id: dict[str, Node] = {}
         self.order: list[Node] = []
+        self.comments: list[Comment] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._open(tag, attrs, void=tag in VOID)
@@ -95,15 +111,16 @@ class TreeBuilder(HTMLParser):
         elif tag in SELF_CLOSING_SIBLINGS and self.stack[-1].tag == tag:
             self.stack.pop()
         line, offset = self.getpos()
-        values = {name.lower(): (value if value is not None else "") for name, value in attrs}
-        node = Node(tag, values, line, offset + 1, self.get_starttag_text() or "", self.stack[-1])
-        self.stack[-1].children.append(node)
+        values: dict[str, str] = {}
+        for name, value in attrs:
+            values.setdefault(name.lower(), value if value is not None else "")  # the first one counts, as in HTML
+        parent = self.stack[-1]
+        node = Node(tag, values, line, offset + 1, self.get_starttag_text() or "", parent, order=len(self.order),
+                    index_in_parent=len(parent.children))
+        parent.children.append(node)
         self.order.append(node)
         if values.get("id"):
             self.by_id.setdefault(values["id"], node)
-        if self.pending_suppression and is_image_candidate(node):
-            node.suppressed = self.pending_suppression
-            self.pending_suppression = frozenset()
         if not void:
             self.stack.append(node)
 
@@ -118,15 +135,26 @@ class TreeBuilder(HTMLParser):
             self.stack[-1].children.append(data)
 
     def handle_comment(self, data: str) -> None:
-        match = _SUPPRESS_COMMENT.match(data)
-        if match:
-            self.pending_suppression = parse_rule_list(match.group(1))
+        self.comments.append(Comment(data, len(self.order)))
 
 
-def parse_rule_list(text: str) -> frozenset[str]:
-    """Rule ids named in a suppression; none named means every rule ("*")."""
-    ids = frozenset(part for part in re.split(r"[\s,]+", text.strip()) if part)
-    return ids or frozenset({"*"})
+def parse_html(text: str) -> TreeBuilder:
+    """The tree of ``text``, with each element's place among its same-tag siblings counted once."""
+    builder = TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    _count_same_tag_siblings(builder.order)
+    return builder
+
+
+def _count_same_tag_siblings(order: list[Node]) -> None:
+    counts: dict[tuple[int, str], int] = {}
+    for node in order:
+        key = (id(node.parent), node.tag)
+        counts[key] = counts.get(key, 0) + 1
+        node.same_tag_index = counts[key]
+    for node in order:
+        node.same_tag_count = counts[(id(node.parent), node.tag)]
 
 
 def parse_srcset(srcset: str) -> tuple[str, ...]:
@@ -139,25 +167,12 @@ def parse_srcset(srcset: str) -> tuple[str, ...]:
     return tuple(urls)
 
 
-SVG_IMAGE_ROLES = frozenset({"img", "graphics-document", "graphics-symbol"}) | PRESENTATIONAL
-
-
-def is_image_candidate(node: Node) -> bool:
-    """An element a screen reader meets as an image (an svg only with an image or presentational role)."""
-    if node.tag in ("img", "object") or node.role == "img":
-        return True
-    if node.tag == "svg":
-        return node.role in SVG_IMAGE_ROLES
-    if node.tag == "area":
-        return "href" in node.attrs
-    return node.tag == "input" and node.get("type", "").lower() == "image"
-
-
 def squash(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _style(node: Node) -> dict[str, str]:
+def style_of(node: Node) -> dict[str, str]:
+    """The element's inline style declarations, lower case, without !important."""
     declarations = {}
     for part in (node.get("style") or "").split(";"):
         if ":" in part:
@@ -166,62 +181,9 @@ def _style(node: Node) -> dict[str, str]:
     return declarations
 
 
-def is_hidden(node: Node) -> bool:
-    """Hidden from assistive technology: by itself or by an ancestor."""
-    visibility = ""
-    for element in (node, *node.ancestors()):
-        style = _style(element)
-        if element.tag in NOT_RENDERED or "hidden" in element.attrs:
-            return True
-        if element.get("aria-hidden", "").strip().lower() == "true":
-            return True
-        if style.get("display") == "none":
-            return True
-        if not visibility and "visibility" in style:
-            visibility = style["visibility"]
-    return visibility in ("hidden", "collapse")
-
-
-def is_focusable(node: Node) -> bool:
-    if "disabled" in node.attrs:
-        return False
-    if re.fullmatch(r"\s*-?\d+\s*", node.get("tabindex", "") or ""):
-        return True
-    if node.tag in ("a", "area") and "href" in node.attrs:
-        return True
-    if node.tag == "input":
-        return node.get("type", "").lower() != "hidden"
-    contenteditable = node.get("contenteditable")
-    if contenteditable is not None and contenteditable.lower() != "false":
-        return True
-    return node.tag in FOCUSABLE_TAGS
-
-
-def visible_text(node: Node, with_alt: bool = False) -> str:
-    """Rendered text of ``node``; with ``with_alt``, images count by their names (accname)."""
-    pieces: list[str] = []
-    _collect_text(node, pieces, with_alt, top=True)
-    return squash(" ".join(pieces))
-
-
-def _collect_text(node: Node, pieces: list[str], with_alt: bool, top: bool = False) -> None:
-    if not top and (node.tag in NOT_RENDERED or is_hidden_self(node)):
-        return
-    if node.tag == "img" or (node.tag == "input" and node.get("type", "").lower() == "image"):
-        if with_alt:
-            pieces.append(node.get("aria-label") or node.get("alt") or "")
-        return
-    if node.tag == "svg" and not with_alt:
-        return
-    for child in node.children:
-        if isinstance(child, str):
-            pieces.append(child)
-        else:
-            _collect_text(child, pieces, with_alt)
-
-
 def is_hidden_self(node: Node) -> bool:
-    style = _style(node)
+    """Hidden by its own attributes or inline style (not by an ancestor's)."""
+    style = style_of(node)
     return (
         "hidden" in node.attrs
         or node.get("aria-hidden", "").strip().lower() == "true"
@@ -230,55 +192,77 @@ def is_hidden_self(node: Node) -> bool:
     )
 
 
-def accessible_name(node: Node, by_id: Mapping[str, Node]) -> tuple[str | None, str]:
-    """The accessible name and its source, after the W3C accname steps an image uses."""
-    refs = [by_id[i] for i in (node.get("aria-labelledby") or "").split() if i in by_id]
-    labelled = squash(" ".join(visible_text(ref, with_alt=True) for ref in refs if ref is not node))
-    if labelled:
-        return labelled, "aria-labelledby"
-    label = squash(node.get("aria-label") or "")
-    if label:
-        return label, "aria-label"
-    is_image_input = node.tag == "input" and node.get("type", "").lower() == "image"
-    if node.tag in ("img", "area") or is_image_input:
-        alt = node.get("alt")
-        if alt is not None and (alt.strip() or node.tag == "img"):
-            return alt.strip(), "alt"
-    if node.tag == "svg":
-        title = next((c for c in node.children if isinstance(c, Node) and c.tag == "title"), None)
-        if title is not None and visible_text(title):
-            return visible_text(title), "svg-title"
-    if node.tag == "object":
-        fallback = visible_text(node, with_alt=True)
-        if fallback:
-            return fallback, "content"
-    title_attr = squash(node.get("title") or "")
-    if title_attr:
-        return title_attr, "title"
-    return None, ""
+def visible_text(node: Node, with_alt: bool = False) -> str:
+    """Rendered text of ``node``; with ``with_alt``, images count by their alt text."""
+    pieces: list[str] = []
+    _collect_text(node, pieces, with_alt)
+    return squash(" ".join(pieces))
 
 
-def css_selector(node: Node) -> str:
-    """A CSS selector for ``node``: from its own or its nearest ancestor's #id, else from html."""
-    steps: list[str] = []
-    element: Node | None = node
-    while element is not None and element.tag != "#document":
-        element_id = element.get("id")
-        if element_id:
-            steps.append("#" + _css_ident(element_id))
-            break
-        steps.append(_step(element))
-        element = element.parent
-    return " > ".join(reversed(steps))
+def _collect_text(node: Node, pieces: list[str], with_alt: bool) -> None:
+    # A stack, not recursion: generated pages can nest thousands of elements deep.
+    stack: list[Node | str] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            pieces.append(current)
+            continue
+        if current is not node and (current.tag in NOT_RENDERED or is_hidden_self(current)):
+            continue
+        if current.tag == "img" or (current.tag == "input" and current.get("type", "").lower() == "image"):
+            if with_alt:
+                pieces.append(current.get("aria-label") or current.get("alt") or "")
+            continue
+        if current.tag == "svg" and not with_alt:
+            continue
+        stack.extend(reversed(current.children))  # reversed: they come off in document order
 
 
-def _step(node: Node) -> str:
-    siblings = [c for c in node.parent.children if isinstance(c, Node) and c.tag == node.tag] if node.parent else [node]
-    if len(siblings) == 1:
-        return node.tag
-    return f"{node.tag}:nth-of-type({siblings.index(node) + 1})"
+# -- encodings ------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# Labels browsers map to another encoding (WHATWG Encoding): Latin-1 is read as Windows-1252.
+_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
+            "ascii": "cp1252", "gb2312": "gbk", "x-sjis": "shift_jis"}
 
 
-def _css_ident(text: str) -> str:
-    escaped = re.sub(r"([^\w-])", r"\\\1", text)
-    return ("\\3" + escaped[0] + " " + escaped[1:]) if escaped[:1].isdigit() else escaped
+@dataclass(frozen=True)
+class DecodedPage:
+    text: str
+    encoding: str
+    fallback: bool  # the page declared nothing usable and was not UTF-8: read as Windows-1252
+
+
+def declared_encoding(data: bytes) -> str:
+    """The charset a page declares in its first 4 KB (<meta charset> or http-equiv), or ''."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return ""
+    label = match.group(1).decode("ascii", "replace").lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return ""
+
+
+def decode_html(data: bytes) -> DecodedPage:
+    """A page's text as a browser would decode it: BOM, then the declared charset, then UTF-8.
+
+    A page that declares nothing usable and is not UTF-8 is read as Windows-1252,
+    the web's default for undeclared pages, so it is always readable.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return DecodedPage(data[len(bom):].decode(name, errors="replace"), name, False)
+    declared = declared_encoding(data)
+    if declared and declared not in ("utf-8", "utf_8"):
+        try:
+            return DecodedPage(data.decode(declared), declared, False)
+        except UnicodeDecodeError:
+            pass
+    try:
+        return DecodedPage(data.decode("utf-8"), "utf-8", False)
+    except UnicodeDecodeError:
+        return DecodedPage(data.decode("cp1252", errors="replace"), "cp1252", True)
