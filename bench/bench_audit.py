@@ -57,7 +57,7 @@ def main() -> None:
     verdicts = judge_texts(texts, args.pipeline)
     elapsed = time.perf_counter() - start
     print(f"spaCy judgement: {len(verdicts)} distinct alt texts in {elapsed:.2f} s = {len(verdicts) / elapsed:.0f} alt texts/s "
-          f"({sum(1 for v in verdicts.values() if v)} vague)")
+          f"({sum(1 for v in verdicts.values() if v.reasons(photo=True))} vague for a photo)")
 
 
 if __name__ == "__main__":

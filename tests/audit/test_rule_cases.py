@@ -1,7 +1,8 @@
 """Rules from data: every case file's fail examples must be found, its pass examples not.
 
-A case is an HTML fragment, a Markdown file or manifest entries; it is written
-to a fresh folder and audited through audit_paths with only its rule selected.
+A case is an HTML fragment, a Markdown file, manifest entries, or a source of
+another kind ({"file": "page.mdx", "text": ...}); it is written to a fresh
+folder and audited through audit_paths with only its rule selected.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def write_case(folder: Path, case: dict) -> Path:
     elif "markdown" in case:
         target = folder / "page.md"
         target.write_text("# Case\n\n" + case["markdown"], encoding="utf-8")
+    elif "file" in case:
+        target = folder / case["file"]
+        target.write_text(case["text"], encoding="utf-8")
     else:
         target = folder / "manifest.json"
         document = {"gallery": {"title": "Case"}, "photos": case["manifest"]}

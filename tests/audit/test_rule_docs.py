@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from captionsearch.audit.config import AUDIT_SETTINGS
 from captionsearch.audit.docs import REQUIRED_SECTIONS, rule_page
+from captionsearch.audit.model import PURPOSES
 from captionsearch.audit.rules import RULES
 
 CASES = Path(__file__).parent / "cases"
@@ -48,3 +50,12 @@ def test_audit_command_imports_no_heavy_modules():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_page_names_the_image_purposes_it_applies_to(rule_id):
+    page = rule_page(rule_id)
+    section = page.split("## Applies to", 1)[1].split("\n## ", 1)[0]
+    listed = section.split("Image purposes:", 1)[1].split(".", 1)[0]
+    assert set(re.findall(r"`([a-z]+)`", listed)) == set(RULES[rule_id].applies_to)
+    assert set(RULES[rule_id].applies_to) <= set(PURPOSES)

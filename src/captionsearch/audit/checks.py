@@ -112,7 +112,10 @@ def matching_file_name(alt: str, names: tuple[str, ...]) -> str:
     folded = fold(alt).strip(" .")
     # The stem only counts when the alt is written like a file name ("yutu_rover_01"), so
     # alt="Rover" on rover.jpg is left to the other rules.
-    stem_like = " " not in alt.strip() and bool(re.search(r"[_\-.\d]", alt))
+    # ("W3C" on w3c.svg is a name with a digit in it, not a file name.)
+    compact = alt.strip()
+    stem_like = " " not in compact and (bool(re.search(r"[_\-.]", compact)) or
+                                        (bool(re.search(r"\d", compact)) and compact == compact.lower()))
     spaced = file_stem(alt)
     for name in names:
         base = PurePosixPath(name.split("?")[0]).name

@@ -7,7 +7,7 @@ from importlib import resources
 from ..errors import ConfigError
 from .rules import RULES
 
-REQUIRED_SECTIONS = ("## What it flags", "## Why it matters", "## How to fix", "## Examples", "## References")
+REQUIRED_SECTIONS = ("## What it flags", "## Applies to", "## Why it matters", "## How to fix", "## Examples", "## References")
 
 
 def rule_page(rule_id: str) -> str:

@@ -14,7 +14,7 @@ markup in the file as written.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 from ..corpus.html_tree import NOT_RENDERED, Comment, Node, TreeBuilder, parse_srcset, squash, visible_text
@@ -49,6 +49,7 @@ class PageContext:
     resolve: Callable[[str], str]  # src as written -> the image's path or URL
     language: str = ""  # from front matter; the page's own lang attribute and text are read here
     group: str = ""
+    captions: dict[int, list[Node]] = field(default_factory=dict)  # caption elements by container, found once
 
 
 def parse_rule_list(text: str) -> frozenset[str]:
@@ -145,7 +146,7 @@ def _subject(
     dynamic = templates.is_dynamic(raw_alt) or (name.source != "alt" and templates.is_dynamic(name.text))
     plain = templates.strip(name.text) if name.text is not None else None
     control = semantics.control_of(node)
-    control_text = visible_text(control) if control is not None and control is not node else ""
+    control_text = semantics.own_name(control, tree.by_id) if control is not None and control is not node else ""
     decorative = semantics.is_presentational(node) if kind != "component" else raw_alt == ""
     figure = next((a for a in node.ancestors() if a.tag == "figure"), None)
     figcaption = _figcaption(figure)
@@ -192,7 +193,7 @@ def _subject(
         selector=semantics.css_selector(node),
         snippet=located.snippet,
         figcaption=figcaption,
-        caption=figcaption or _described_by(node, tree) or _caption_nearby(node),
+        caption=figcaption or _described_by(node, tree) or _caption_nearby(node, context.captions),
         link_text=control_text,
         in_control=facts.control,
         link_href=facts.control_href,
@@ -212,7 +213,10 @@ def _name(node: Node, kind: str, tree: TreeBuilder) -> semantics.Name:
 
 
 def _src(node: Node) -> str:
-    for attribute in ("src", "data", "href", "xlink:href", "data-src", "srcset"):
+    # An area's href is where it leads, not an image: the image is the map's <img>.
+    attributes = ("src", "data", "data-src", "srcset") if node.tag == "area" else \
+        ("src", "data", "href", "xlink:href", "data-src", "srcset")
+    for attribute in attributes:
         value = (node.get(attribute) or "").strip()
         if value:
             return parse_srcset(value)[0] if attribute == "srcset" and parse_srcset(value) else value
@@ -258,12 +262,18 @@ def _described_by(node: Node, tree: TreeBuilder) -> str:
     return squash(" ".join(visible_text(r) for r in refs))
 
 
-def _caption_nearby(node: Node) -> str:
-    """The text of an element with "caption" in its class, in the image's parent or grandparent."""
+def _caption_nearby(node: Node, captions: dict[int, list[Node]]) -> str:
+    """The text of an element with "caption" in its class, in the image's parent or grandparent.
+
+    ``captions`` remembers each container's caption elements, so a page of
+    thousands of images side by side is scanned once, not once per image.
+    """
     for container in list(node.ancestors())[:2]:
-        for element in container.elements():
-            if element is not node and "caption" in (element.get("class") or "").lower():
-                return visible_text(element)
+        if id(container) not in captions:
+            captions[id(container)] = [e for e in container.elements() if "caption" in (e.get("class") or "").lower()]
+        found = next((e for e in captions[id(container)] if e is not node), None)
+        if found is not None:
+            return visible_text(found)
     return ""
 
 

@@ -174,6 +174,11 @@ def build_context(subjects: list[Subject], rules: list[Rule], config: AuditConfi
     return context
 
 
+# Longer texts are not judged for vagueness: they are long enough to say something (alt-too-long
+# speaks to their length), and the tagger's cost grows with them.
+LONGEST_JUDGED = 1_000
+
+
 def wording_to_judge(subjects: list[Subject], active: set[str]) -> list[str]:
     """The English texts the active wording rules judge: content images' alts and gallery captions."""
     texts = []
@@ -181,9 +186,11 @@ def wording_to_judge(subjects: list[Subject], active: set[str]) -> list[str]:
         if subject.purpose != "content" or subject.dynamic:
             continue
         alt = checks.alt_text(subject) if not subject.templated else ""
-        if "alt-vague" in active and alt and judged_in(subject.language, alt):
+        if "alt-vague" in active and alt and len(alt) <= LONGEST_JUDGED and judged_in(subject.language, alt):
             texts.append(alt)
         caption = subject.caption.strip()
+        if len(caption) > LONGEST_JUDGED:
+            continue
         if "caption-vague" in active and subject.gallery_photo and caption and judged_in(subject.language, caption):
             texts.append(caption)
     return texts

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Mapping
 
-from ..corpus.html_tree import NOT_RENDERED, Node, is_hidden_self, squash, style_of
+from ..corpus.html_tree import NOT_RENDERED, Node, is_hidden_self, squash, style_of, visible_text
 
 PRESENTATIONAL = frozenset({"presentation", "none"})
 SVG_IMAGE_ROLES = frozenset({"img", "graphics-document", "graphics-symbol"}) | PRESENTATIONAL
@@ -208,6 +208,17 @@ def control_of(node: Node) -> Node | None:
         if ancestor.role in ("link", "button", "menuitem", "tab"):
             return ancestor
     return None
+
+
+def own_name(control: Node, by_id: Mapping[str, Node]) -> str:
+    """A link's or button's name without the images in it: its ARIA label or title, else its text."""
+    labelled = _labelledby_text(control, by_id)
+    if labelled:
+        return labelled
+    label = squash(control.get("aria-label") or "")
+    if label:
+        return label
+    return visible_text(control) or squash(control.get("title") or "")
 
 
 def control_kind(control: Node) -> str:

@@ -26,7 +26,7 @@ from . import markdown as markdown_pages
 from .frontmatter import FrontMatter
 from .model import Subject, Unaudited
 from .pages import Located, PageContext, scan_tree
-from .rewrite import Rewritten, line_starts
+from .rewrite import Rewritten, line_column, line_starts
 from .sites import SiteRoots
 from .templates import prepare
 
@@ -217,9 +217,11 @@ def _front_matter_subjects(front: FrontMatter, path: Path, resolve: Callable[[st
 
 
 def _html_locator(rewritten: Rewritten) -> Callable:
+    starts = line_starts(rewritten.original)
+
     def locate(node) -> Located:
         line, column = rewritten.position(node.line, node.column)
-        return Located(line, column, snippet_at(rewritten.original, line, column))
+        return Located(line, column, snippet_at(rewritten.original, line, column, starts))
 
     return locate
 
@@ -233,17 +235,15 @@ def _markdown_locator(rewritten: Rewritten, offsets: list[int]) -> Callable:
         if offset < 0:
             return Located(1, 1, "")
         original = rewritten.original_offset(offset)
-        from .rewrite import line_column
-
         line, column = line_column(starts, original)
-        return Located(line, column, snippet_at(rewritten.original, line, column))
+        return Located(line, column, snippet_at(rewritten.original, line, column, starts))
 
     return locate
 
 
-def snippet_at(text: str, line: int, column: int, limit: int = 300) -> str:
+def snippet_at(text: str, line: int, column: int, starts: list[int] | None = None, limit: int = 300) -> str:
     """The markup that starts at line:column: a start tag, a Markdown image or a template call."""
-    starts = line_starts(text)
+    starts = starts if starts is not None else line_starts(text)
     offset = starts[min(line, len(starts)) - 1] + column - 1
     head = text[offset : offset + 2000]
     if head.startswith("!["):

@@ -75,13 +75,24 @@ def is_concrete(lemma: str, generic: frozenset[str]) -> bool:
 
 @dataclass(frozen=True)
 class Wording:
-    """The judgement of one text: why it names nothing concrete, and whether it is too sparse for a photo."""
+    """The judgement of one text: what it lacks to describe a picture.
 
-    vague: tuple[str, ...] = ()  # holds for any informative image
-    sparse: str = ""  # too few content words: held against photos only ("gopher" is fine for a drawing)
+    Only ``abstract`` is held against every informative image. A text with no
+    noun at all, or with a single content word, is held against photos only:
+    on a drawing, diagram or image of text, "Contact us" or "Gopher" can be
+    exactly what the image says or shows.
+    """
+
+    no_noun: str = ""  # no noun at all: "Closing In", "Beautiful"
+    abstract: str = ""  # nouns, but none of something visible: "The view", "Public speaking"
+    sparse: str = ""  # too few content words: "The Rover"
 
     def reasons(self, photo: bool) -> tuple[str, ...]:
-        return self.vague or ((self.sparse,) if photo and self.sparse else ())
+        if self.abstract:
+            return (self.abstract,)
+        if photo:
+            return tuple(r for r in (self.no_noun or self.sparse,) if r)
+        return ()
 
 
 def known_words(nlp: Any) -> frozenset[str]:
@@ -109,19 +120,17 @@ def judge_doc(doc: Any, min_words: int, generic: frozenset[str], known: frozense
     nouns = [t for t in content if (t.pos_ in NOUN_POS or t in names) and (t.is_alpha or "'" in t.text)]
     concrete = [t for t in nouns if t.pos_ == "PROPN" or t in names or is_concrete(t.lemma_.lower(), generic)]
     tagged = ", ".join(f"{t.text.lower()} ({t.pos_.lower()})" for t in doc if not t.is_punct)
-    reasons = []
     if not nouns:
-        reasons.append(f"no noun names what is shown: {tagged}")
-    elif not concrete:
+        return Wording(no_noun=f"no noun names what is shown: {tagged}")
+    if not concrete:
         names = ", ".join(f"{n} ({'generic' if n in generic else 'abstract'})" for n in sorted({t.lemma_.lower() for t in nouns}))
-        reasons.append(f"no noun names a thing that can be seen: {names}")
+        return Wording(abstract=f"no noun names a thing that can be seen: {names}")
     lemmas = sorted({t.lemma_.lower() for t in content})
-    sparse = ""
-    if not reasons and len(lemmas) < min_words:
+    if len(lemmas) < min_words:
         listed = ", ".join(lemmas) if lemmas else "none"
-        sparse = (f"{len(lemmas)} content word{'s' if len(lemmas) != 1 else ''} ({listed}); "
-                  f"a photo's description usually needs at least {min_words}")
-    return Wording(tuple(reasons), sparse)
+        return Wording(sparse=f"{len(lemmas)} content word{'s' if len(lemmas) != 1 else ''} ({listed}); "
+                              f"a photo's description usually needs at least {min_words}")
+    return Wording()
 
 
 def judge_texts(
