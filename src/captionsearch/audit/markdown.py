@@ -17,13 +17,14 @@ import html
 import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .frontmatter import FrontMatter, read_front_matter
-from .rewrite import Rewritten, blank, line_starts
-from .templates import Prepared, prepare
+from .rewrite import Rewriter, Rewritten, line_starts
+from .templates import Prepared, indented_block_margins, prepare
 
 POSITION = "data-cs-pos"
 SYNTAX = "data-cs-syntax"
@@ -58,21 +59,46 @@ def _parser() -> MarkdownIt:
 _MD: MarkdownIt | None = None
 
 
+def looks_like_mdx(text: str) -> bool:
+    """Markdown written for MDX (React's docs keep it in .md files): imports, components, JSX values."""
+    return bool(_MDX_SIGNS.search(text))
+
+
+_MDX_SIGNS = re.compile(r"^(?:import|export)\s[^\n]*\bfrom\b|<[A-Z][\w.]*[\s/>]|<[a-z][\w-]*\s[^<>\n]*=\{", re.M)
+
+
 def render_markdown(text: str, path: str = "", jsx: bool = False) -> RenderedMarkdown:
     """Render ``text`` (Markdown, or MDX with ``jsx``) to HTML whose elements carry their source offsets."""
     global _MD
     if _MD is None:
         _MD = _parser()
+    jsx = jsx or looks_like_mdx(text)
     front = read_front_matter(text)
-    body = blank(text[: front.end]) + text[front.end :]
-    skip = _fenced_regions(body) if jsx else _code_regions(_MD, body)
-    prepared = prepare(text, path, jsx=jsx, skip=skip, hide=[(0, front.end)] if front.end else [],
-                       tag_lines_as_blocks=jsx)
+    hide = [(0, front.end)] if front.end else []
+    margins = indented_block_margins(text)
+    skip = _code_regions_as_read(text, hide, margins, jsx)
+    prepared = prepare(text, path, jsx=jsx, skip=skip, hide=hide, tag_lines_as_blocks=jsx, markdown=True,
+                       removals=margins)
     env: dict[str, Any] = {"positions": []}
     tokens = _MD.parse(prepared.text, env)
     _locate_tokens(tokens, prepared.text)
     rendered = _MD.renderer.render(tokens, _MD.options, env)
     return RenderedMarkdown(rendered, prepared, front, env["positions"])
+
+
+def _code_regions_as_read(
+    text: str, hide: list[tuple[int, int]], margins: list[tuple[int, int]], jsx: bool
+) -> list[tuple[int, int]]:
+    """Code blocks and spans, found in the text as the parser will read it (front matter blanked,
+    block margins taken off), as offsets of ``text``."""
+    rewriter = Rewriter(text)
+    for start, end in hide:
+        rewriter.blank(start, end)
+    for start, end in margins:
+        rewriter.replace(start, end, "")
+    body = rewriter.result()
+    found = _fenced_regions(body.text) if jsx else _code_regions(_MD, body.text)
+    return [(body.original_offset(start), body.original_offset(end)) for start, end in found]
 
 
 def _code_regions(md: MarkdownIt, body: str) -> list[tuple[int, int]]:
@@ -184,7 +210,9 @@ def _mark(env: dict[str, Any], offset: int) -> str:
 def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env)
-    attributes = f'src="{html.escape(str(token.attrGet("src") or ""))}" alt="{html.escape(alt)}"'
+    # markdown-it percent-encodes the address; the audit wants it as written ({{ … }} and all).
+    src = unquote(str(token.attrGet("src") or ""))
+    attributes = f'src="{html.escape(src)}" alt="{html.escape(alt)}"'
     title = token.attrGet("title")
     if title:
         attributes += f' title="{html.escape(str(title))}"'

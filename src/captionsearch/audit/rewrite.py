@@ -85,6 +85,16 @@ class Rewriter:
         self.edits.append((start, end, text))
         return True
 
+    def protect(self, start: int, end: int) -> None:
+        """Keep ``original[start:end]`` as written, around any edits already made inside it."""
+        cursor = start
+        for taken_start, taken_end in [t for t in self._taken if t[1] > start and t[0] < end]:
+            if cursor < taken_start:
+                self.replace(cursor, taken_start, self.original[cursor:taken_start])
+            cursor = max(cursor, taken_end)
+        if cursor < end:
+            self.replace(cursor, end, self.original[cursor:end])
+
     def blank(self, start: int, end: int) -> bool:
         return self.replace(start, end, blank(self.original[start:end]))
 

@@ -100,6 +100,8 @@ def prepare(
     skip: Iterable[tuple[int, int]] = (),
     hide: Iterable[tuple[int, int]] = (),
     tag_lines_as_blocks: bool = False,
+    markdown: bool = False,
+    removals: Iterable[tuple[int, int]] = (),
 ) -> Prepared:
     """Rewrite a templated source for parsing (see the module docstring).
 
@@ -109,12 +111,17 @@ def prepare(
     ``tag_lines_as_blocks`` (MDX) makes a line holding only a start or end tag
     a block of its own, so that the Markdown between ``<Steps>`` and
     ``</Steps>`` is read as Markdown, as MDX does, not as raw HTML.
+    ``markdown`` keeps template code in a link's address from ending it
+    (``![x]({{ site.baseurl }}/x.png)``). ``removals`` are spans taken out
+    first (see ``indented_block_margins``).
     """
     rewriter = Rewriter(text)
     for start, end in hide:
         rewriter.blank(start, end)
+    for start, end in removals:
+        rewriter.replace(start, end, "")
     for start, end in skip:
-        rewriter.replace(start, end, text[start:end])
+        rewriter.protect(start, end)
     unaudited: list[Unaudited] = []
     starts = line_starts(text)
     for match in _CODE_REGION.finditer(text):
@@ -143,7 +150,41 @@ def prepare(
     _rewrite_bindings(text, rewriter, jsx)
     if tag_lines_as_blocks:
         _separate_tag_lines(text, rewriter)
+    if markdown:
+        _close_up_expressions(text, rewriter)
     return Prepared(rewriter.result(), unaudited)
+
+
+_EXPRESSION = re.compile(r"\{\{[^{}\n]*?\}\}|\{%[^\n]*?%\}")
+_BLOCK_STARTER = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===)[ \t]+\S")
+
+
+def _close_up_expressions(text: str, rewriter: Rewriter) -> None:
+    """Spaces inside a one-line template expression become underscores: same length, and a Markdown
+    link's address no longer ends at them. The expression is template code either way."""
+    for match in _EXPRESSION.finditer(text):
+        if " " in match.group(0) and not rewriter.overlaps(match.start(), match.end()):
+            rewriter.replace(match.start(), match.end(), match.group(0).replace(" ", "_"))
+
+
+def indented_block_margins(text: str) -> list[tuple[int, int]]:
+    """The spans of indentation Python-Markdown's block syntaxes (admonitions ``!!! note``,
+    collapsibles ``??? note``, content tabs ``=== "Tab"``) add to their content: without them
+    the content reads as the Markdown it is, not as indented code."""
+    margins: list[tuple[int, int]] = []
+    open_blocks: list[int] = []  # the indent of each enclosing block's first line
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        indent = len(line) - len(line.lstrip(" "))
+        if line.strip():
+            while open_blocks and indent < open_blocks[-1] + 4:
+                open_blocks.pop()
+            if open_blocks:
+                margins.append((offset + open_blocks[0], offset + open_blocks[0] + 4 * len(open_blocks)))
+            if _BLOCK_STARTER.match(line):
+                open_blocks.append(indent)
+        offset += len(line)
+    return margins
 
 
 _TAG_LINE = re.compile(r"^[ \t]*(?:<[A-Za-z][\w.:-]*(?:\s[^<>\n]*)?>|</[A-Za-z][\w.:-]*\s*>)[ \t]*$", re.M)

@@ -84,14 +84,17 @@ class Wording:
     """
 
     no_noun: str = ""  # no noun at all: "Closing In", "Beautiful"
-    abstract: str = ""  # nouns, but none of something visible: "The view", "Public speaking"
+    abstract: str = ""  # only generic or listed abstract nouns: "The view", "Some Art for the Mission"
+    abstract_by_ending: str = ""  # only nouns of events and qualities by their ending: "A Soft Landing"
     sparse: str = ""  # too few content words: "The Rover"
 
     def reasons(self, photo: bool) -> tuple[str, ...]:
         if self.abstract:
             return (self.abstract,)
         if photo:
-            return tuple(r for r in (self.no_noun or self.sparse,) if r)
+            # On a screenshot "Navigation sections enabled" names what is shown; on a photo
+            # "A Soft Landing" names an event, not what the camera saw.
+            return tuple(r for r in (self.no_noun or self.abstract_by_ending or self.sparse,) if r)
         return ()
 
 
@@ -124,7 +127,9 @@ def judge_doc(doc: Any, min_words: int, generic: frozenset[str], known: frozense
         return Wording(no_noun=f"no noun names what is shown: {tagged}")
     if not concrete:
         names = ", ".join(f"{n} ({'generic' if n in generic else 'abstract'})" for n in sorted({t.lemma_.lower() for t in nouns}))
-        return Wording(abstract=f"no noun names a thing that can be seen: {names}")
+        reason = f"no noun names a thing that can be seen: {names}"
+        listed = all(t.lemma_.lower() in generic or t.lemma_.lower() in ABSTRACT_NOUNS for t in nouns)
+        return Wording(abstract=reason) if listed else Wording(abstract_by_ending=reason)
     lemmas = sorted({t.lemma_.lower() for t in content})
     if len(lemmas) < min_words:
         listed = ", ".join(lemmas) if lemmas else "none"
