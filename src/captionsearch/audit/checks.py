@@ -67,11 +67,16 @@ _SUFFIX = re.compile(rf"\s*[(\[\-,:–—]?\s*(?:an?\s+)?\b(?:{REDUNDANT_MEDIA})
 _WORD = re.compile(r"[^\W_]+", re.U)
 
 
+# Professionally written alts of screenshots and diagrams run to 250 characters; beyond that
+# the text is a long description, which belongs in the page (W3C's complex-images advice).
+MAX_ALT_LENGTH = 250
+
+
 @dataclass
 class Context:
     """What the finders need beyond one subject: thresholds and the run's shared judgements."""
 
-    max_alt_length: int = 150
+    max_alt_length: int = MAX_ALT_LENGTH
     extra_placeholders: frozenset[str] = frozenset()
     redundancy_threshold: float = 0.8
     vagueness: Mapping[str, Any] = field(default_factory=dict)  # text -> vague.Wording
@@ -144,6 +149,13 @@ def placeholder_kind(alt: str, extra: frozenset[str] = frozenset(), purpose: str
     return ""
 
 
+# Names of kinds of image, where "image" is part of what is shown, not an announcement of it.
+IMAGE_COMPOUNDS = frozenset(
+    "background cover hero header banner featured feature social preview container docker disk base "
+    "system og".split()
+)
+
+
 def redundant_media_phrase(alt: str) -> str:
     """The 'image of ...' style phrase at the start or end of the text, or ''."""
     text = alt.strip()
@@ -151,7 +163,8 @@ def redundant_media_phrase(alt: str) -> str:
     if match:
         return match.group(0)
     match = _SUFFIX.search(text)
-    if match and len(words(text[: match.start()])) >= 1:
+    before = words(text[: match.start()]) if match else []
+    if match and before and before[-1] not in IMAGE_COMPOUNDS:
         return match.group(0).strip()
     return ""
 

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from ..errors import ConfigError
 from ..settings import Setting, find_pyproject, load_settings, parse_list, parse_positive_int, read_table, resolve
+from .checks import MAX_ALT_LENGTH
 from .model import SEVERITIES
 from .rules import RULES
 
@@ -77,7 +78,7 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
     Setting("severity", {}, "Severity overrides: a table (or RULE=SEVERITY,...) of notice, warning, error.",
             parse_severity_map),
     Setting("fail_on", "error", "Lowest severity that fails the run (exit code 1).", parse_severity),
-    Setting("max_alt_length", 150, "alt-too-long: longest alt text, in characters.", parse_positive_int),
+    Setting("max_alt_length", MAX_ALT_LENGTH, "alt-too-long: longest alt text, in characters.", parse_positive_int),
     Setting("vague_min_words", 2, "alt-vague, caption-vague: fewest distinct content words of a description.",
             parse_positive_int),
     Setting("generic_nouns", (), "alt-vague: extra nouns that name nothing concrete.", parse_list),
@@ -106,7 +107,7 @@ class AuditConfig:
     per_file_ignores: Mapping[str, tuple[str, ...]] | None = None
     severity: Mapping[str, str] | None = None
     fail_on: str = "error"
-    max_alt_length: int = 150
+    max_alt_length: int = MAX_ALT_LENGTH
     vague_min_words: int = 2
     generic_nouns: tuple[str, ...] = ()
     placeholder_words: tuple[str, ...] = ()

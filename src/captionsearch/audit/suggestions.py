@@ -19,6 +19,7 @@ from .rules import RULES
 FROM_METADATA = "; the image file's IPTC Alt Text (Accessibility) says \"{suggestion}\": use it as the alt"
 FROM_CAPTION = "; suggested from its caption: \"{suggestion}\""
 EDITABLE_SOURCES = ("html", "markdown", "component")
+DRAFT_LENGTH = 150  # a draft says what is shown in a sentence; details stay in the caption
 
 
 def wants_suggestion(finding: Finding, subject: Subject) -> bool:
@@ -65,7 +66,7 @@ def _same(a: str, b: str) -> bool:
 def _drafts(captions: set[str], config: AuditConfig) -> dict[str, str]:
     from .drafting import draft_alts  # loads spaCy's parser: only when a caption is to be drafted from
 
-    return draft_alts(sorted(captions), config.pipeline, config.max_alt_length)
+    return draft_alts(sorted(captions), config.pipeline, min(config.max_alt_length, DRAFT_LENGTH))
 
 
 class _SourceCache:
