@@ -143,7 +143,9 @@ def _breadth_first(
     pages: list[FetchedPage] = []
     requests = 0
     level = seeds
-    for depth in range(max_depth + 2):
+    for depth in range(max_depth + 2):  # the last round only notes the links found too deep
+        if not level:
+            break
         batch = []
         for url in level:
             if url in seen:
