@@ -82,8 +82,9 @@ def check_commands(bin_dir: Path, site: Path, env: dict[str, str]) -> None:
     assert re.match(r"captionsearch \d+\.\d+", version.stdout), version.stdout + version.stderr
     audit = run([bin_dir / "captionsearch", "audit", ".", "--format", "json"], cwd=site, env=env)
     assert audit.returncode == 1, audit.stderr
-    findings = [(f["rule"], f["image"], f["suggestion"]) for f in json.loads(audit.stdout)["findings"]]
-    assert findings == [("alt-missing", "rover.jpg", XMP_ALT), ("alt-vague", "lander.jpg", "")]
+    findings = {(f["rule"], f["image"]): f["suggestion"] for f in json.loads(audit.stdout)["findings"]}
+    assert set(findings) == {("alt-missing", "rover.jpg"), ("alt-vague", "lander.jpg")}  # alt-vague: the model
+    assert findings["alt-missing", "rover.jpg"] == XMP_ALT  # Pillow read the file's XMP
 
 
 def check_pip(python: Path, env: dict[str, str]) -> None:
