@@ -8,6 +8,7 @@ redirects, errors, bounds and a gallery built by JavaScript.
 from __future__ import annotations
 
 import gzip
+import json
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -121,7 +122,10 @@ class Site:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up first (the time-out test's slow page)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -298,3 +302,49 @@ def test_rendering_obeys_robots_and_the_same_origin_rule(site: Site) -> None:
     (error,) = result.errors
     assert error.startswith(f"{site.base}/away: ") and "\n" not in error
     assert "/private/drafts.html" not in site.requested
+
+
+# -- captionsearch audit URL ----------------------------------------------------------------------
+
+
+def audit_cli(capsys, *argv: str) -> tuple[int, dict]:
+    from captionsearch.cli import main
+
+    code = main(["audit", *argv, "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_auditing_a_site_by_url_judges_the_gallery_as_served(site: Site, capsys) -> None:
+    code, report = audit_cli(capsys, site.base + "/gallery/chang-e-4.html", "--max-depth", "0")
+    assert code == 0  # the slide-title alts are warnings, as for the files
+    vague = sorted(f["snippet"].split('alt="')[1].split('"')[0] for f in report["findings"] if f["rule"] == "alt-vague")
+    assert len(vague) == 9 and "Closing In" in vague and "The Lunar Surface" not in vague
+    assert {f["path"] for f in report["findings"]} == {site.base + "/gallery/chang-e-4.html"}
+    assert report["summary"]["pages"] == 1 and report["summary"]["images"] == 11
+
+
+def test_a_start_page_that_cannot_be_fetched_exits_2_and_a_broken_link_is_a_warning(site: Site, capsys) -> None:
+    code, report = audit_cli(capsys, site.base + "/missing.html")
+    assert code == 2 and report["errors"] == [f"{site.base}/missing.html: HTTP 404"]
+    code, report = audit_cli(capsys, site.base + "/", "--max-depth", "1", "--fail-on", "error")
+    assert code in (0, 1) and not report["errors"]
+    assert f"{site.base}/missing.html: HTTP 404" in report["warnings"]
+    assert any("not fetched: disallowed by robots.txt" in w for w in report["warnings"])
+
+
+def test_urls_and_files_do_not_mix_and_fix_needs_files(site: Site, capsys) -> None:
+    from captionsearch.cli import main
+
+    assert main(["audit", site.base + "/", "corpus/"]) == 2
+    assert main(["audit", site.base + "/", "--fix"]) == 2
+    assert "not both" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_render_audits_a_gallery_built_by_scripts(site: Site, capsys) -> None:
+    code, served = audit_cli(capsys, site.base + "/js-gallery.html", "--max-depth", "0")
+    assert served["summary"]["images"] == 0
+    code, rendered = audit_cli(capsys, site.base + "/js-gallery.html", "--max-depth", "0", "--render")
+    assert rendered["summary"]["images"] == 3
+    assert [f["rule"] for f in rendered["findings"]] == ["alt-placeholder"]  # alt="photo"
+    assert code == 1

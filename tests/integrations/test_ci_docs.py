@@ -14,6 +14,7 @@ SNIPPETS_RUN_BY = {
     "install-pip": "test_install.py",
     "install-pipx": "test_install.py",
     "pre-commit-pin": "test_precommit.py",
+    "audit-site": "test_site_audit.py",
 }
 # Each file the page shows, and the test file that reads it.
 FILES_READ_BY = {

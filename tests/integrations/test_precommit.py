@@ -53,7 +53,7 @@ def repo(tmp_path: Path) -> Path:
     (repo / "launch.md").write_text(GOOD_MD, encoding="utf-8")
     (repo / "photos.manifest.json").write_text(MANIFEST, encoding="utf-8")
     (repo / "package.json").write_text('{"name": "photo-site", "version": "1.0.0"}\n', encoding="utf-8")
-    (repo / "notes.mdx").write_text("# Notes\n", encoding="utf-8")
+    (repo / "notes.mdx").write_text("# Notes\n\n<Image src={hero} />\n", encoding="utf-8")
     git("init", "-q", cwd=repo)
     return repo
 
@@ -64,27 +64,29 @@ def test_the_manifest_declares_the_model_and_only_text_the_audit_reads() -> None
     model = [line for line in (ROOT / "requirements-model.txt").read_text().splitlines() if line and not line.startswith("#")]
     assert hook["additional_dependencies"] == [model[0].split(" ")[0]]  # the version requirements-model.txt hash-pins
     files = re.compile(hook["files"])
-    for name in ("index.html", "a/b.HTM", "README.md", "post.markdown", "photos/manifest.json", "x.manifest.jsonl", "manifest.csv"):
+    for name in ("index.html", "a/b.HTM", "README.md", "post.markdown", "notes.mdx", "_layouts/post.njk",
+                 "photos/manifest.json", "x.manifest.jsonl", "manifest.csv"):
         assert files.search(name), name
-    for name in ("package.json", "data.csv", "notes.mdx", "photo.jpg", "site.css", "manifests/data.json"):
+    for name in ("package.json", "data.csv", "photo.jpg", "site.css", "manifests/data.json"):
         assert not files.search(name), name
 
 
 @pytest.mark.install
 def test_try_repo_passes_staged_good_files_and_fails_on_a_staged_bad_one(project_clone: Path, repo: Path, home: Path) -> None:
-    git("add", "good.html", "launch.md", "package.json", "notes.mdx", cwd=repo)
+    git("add", "good.html", "launch.md", "package.json", cwd=repo)
     passed = pre_commit("try-repo", project_clone, HOOK_ID, cwd=repo, home=home)
     assert passed.returncode == 0, passed.stdout[-3000:] + passed.stderr[-3000:]
     assert re.search(r"captionsearch audit \(alt text\)\.+Passed", passed.stdout)
 
-    git("add", "bad.html", "photos.manifest.json", cwd=repo)
+    git("add", "bad.html", "photos.manifest.json", "notes.mdx", cwd=repo)
     failed = pre_commit("try-repo", project_clone, HOOK_ID, cwd=repo, home=home)
     assert failed.returncode == 1, failed.stdout[-3000:] + failed.stderr[-3000:]
     assert re.search(r"captionsearch audit \(alt text\)\.+Failed", failed.stdout)
     assert re.search(r"bad\.html:2:1: error \[alt-missing\]", failed.stdout)
     assert "[alt-filename]" in failed.stdout  # the manifest was audited too
     assert "[alt-vague]" in failed.stdout  # a judgement of the English pipeline: the model is there
-    assert "package.json" not in failed.stdout and "notes.mdx" not in failed.stdout
+    assert "notes.mdx:3:1: error [alt-missing]" in failed.stdout  # an MDX component without its alt
+    assert "package.json" not in failed.stdout
 
 
 @pytest.mark.install

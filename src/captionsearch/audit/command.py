@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import CaptionSearchError
+from ..errors import CaptionSearchError, ConfigError
 from .model import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -35,7 +35,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to audit")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to audit, or URLs of a running site")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that fails the run (default: error)")
@@ -60,6 +60,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--help-base-url", metavar="URL", help="where rule pages live (<URL><rule-id>.md, or {rule} in URL); default: none")
     parser.add_argument("--pipeline", metavar="NAME", help="spaCy pipeline for the vague rules")
     parser.add_argument("--config", metavar="PYPROJECT", help="pyproject.toml to read (default: the nearest one)")
+    site = parser.add_argument_group("a running site (PATHs that are http(s) URLs)")
+    site.add_argument("--sitemap", metavar="URL", help="also audit the pages a sitemap lists")
+    site.add_argument("--render", action="store_true",
+                      help="audit each page's DOM after its scripts ran, in Chromium (needs captionsearch[render])")
+    site.add_argument("--max-pages", type=int, default=500, metavar="N", help="pages to fetch at most (default: 500)")
+    site.add_argument("--max-depth", type=int, default=5, metavar="N", help="links to follow from a start page (default: 5)")
+    site.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default: 10)")
+    site.add_argument("--concurrency", type=int, default=4, metavar="N", help="requests at once (default: 4)")
+    site.add_argument("--no-robots", dest="robots", action="store_false", help="do not obey the site's robots.txt")
+    site.add_argument("--user-agent", default="captionsearch-audit", help="the User-Agent sent (default: captionsearch-audit)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail (input errors still exit 2)")
     parser.add_argument("--statistics", action="store_true", help="print how many findings each rule has, after the report")
     parser.add_argument("--fix", action="store_true",
@@ -113,8 +123,17 @@ def _run(args: argparse.Namespace) -> int:
         print("captionsearch audit: error: --write goes with --fix ('captionsearch audit site/ --fix --write')",
               file=sys.stderr)
         return EXIT_ERROR
-    if not args.paths:
-        print("captionsearch audit: error: give the files or folders to audit, e.g. 'captionsearch audit corpus/'",
+    if not args.paths and not args.sitemap:
+        print("captionsearch audit: error: give the files, folders or URLs to audit, e.g. 'captionsearch audit corpus/'",
+              file=sys.stderr)
+        return EXIT_ERROR
+    urls = [p for p in args.paths if is_web_address(p)]
+    if (urls or args.sitemap) and len(urls) != len(args.paths):
+        print("captionsearch audit: error: audit either files and folders or a site's URLs, not both in one run",
+              file=sys.stderr)
+        return EXIT_ERROR
+    if (urls or args.sitemap) and args.fix:
+        print("captionsearch audit: error: --fix changes source files; run it on the site's sources, not its URLs",
               file=sys.stderr)
         return EXIT_ERROR
     config = load_audit_config(overrides_from(args), Path(args.config) if args.config else None)
@@ -124,10 +143,9 @@ def _run(args: argparse.Namespace) -> int:
 def audit_and_report(args: argparse.Namespace, config: Any) -> int:
     from .baseline import read_baseline, write_baseline
     from .reporters import REPORTERS
-    from .runner import audit_paths
 
     accepted = read_baseline(Path(config.baseline)) if config.baseline and not args.write_baseline else None
-    result = audit_paths(args.paths, config, accepted)
+    result = run_audit(args, config, accepted)
     if args.fix:
         return apply_fixes(args, config, result)
     if args.write_baseline:
@@ -146,6 +164,24 @@ def audit_and_report(args: argparse.Namespace, config: Any) -> int:
     else:
         sys.stdout.write(report)
     return exit_code(args, config, result)
+
+
+def is_web_address(path: str) -> bool:
+    return path.startswith(("http://", "https://"))
+
+
+def run_audit(args: argparse.Namespace, config: Any, accepted: Any) -> Any:
+    """The audit of the given files and folders, or of the running site the URLs point at."""
+    from .runner import audit_paths, audit_urls
+
+    if args.sitemap or any(is_web_address(p) for p in args.paths):
+        if min(args.max_pages, args.concurrency) < 1 or args.max_depth < 0 or args.timeout <= 0:
+            raise ConfigError("--max-pages and --concurrency must be at least 1, --max-depth at least 0, "
+                              "--timeout above 0")
+        return audit_urls(args.paths, config, accepted, sitemap=args.sitemap, render=args.render,
+                          max_pages=args.max_pages, max_depth=args.max_depth, timeout=args.timeout,
+                          concurrency=args.concurrency, respect_robots=args.robots, user_agent=args.user_agent)
+    return audit_paths(args.paths, config, accepted)
 
 
 def exit_code(args: argparse.Namespace, config: Any, result: Any) -> int:

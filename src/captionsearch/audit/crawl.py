@@ -24,7 +24,6 @@ imported only for ``render=True``.
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import re
 import socket
@@ -36,12 +35,12 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.client import HTTPException
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 from xml.etree import ElementTree
 
-from ..errors import CaptionSearchError
+from ..corpus.html_tree import decode_html as decode_page
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MAX_BYTES = 20 * 2**20  # a bigger "page" is not a page a person reads
@@ -50,16 +49,6 @@ NOT_PAGES = frozenset({
     ".avif", ".bmp", ".css", ".csv", ".gif", ".gz", ".ico", ".jpeg", ".jpg", ".js", ".json", ".mp3",
     ".mp4", ".pdf", ".png", ".svg", ".tar", ".tif", ".tiff", ".webm", ".webp", ".woff", ".woff2", ".xml", ".zip",
 })
-# WHATWG Encoding: browsers decode these labels as windows-1252, and a page that says UTF-16 in
-# a <meta> (which it could not have been read with) as UTF-8.
-CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "l1": "cp1252", "us-ascii": "cp1252",
-                   "ascii": "cp1252", "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8"}
-BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([-\w.:]+)", re.IGNORECASE)
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's; where absent, Playwright's own browser
-# Chromium quiet: no background traffic of its own, and no host resolved but the site's.
-CHROMIUM_ARGS = ("--disable-gpu", "--disable-quic", "--disable-sync", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update")
 
 
 @dataclass(frozen=True)
@@ -95,6 +84,16 @@ class Response:
     text: str | None = None  # already decoded (a rendered DOM)
 
 
+class Fetcher(Protocol):
+    """Fetches a batch of URLs (over HTTP, or rendered in a browser), in order."""
+
+    def __enter__(self) -> "Fetcher": ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+    def fetch_all(self, urls: Sequence[str]) -> list["Response | FetchFailed"]: ...
+
+
 def crawl(
     start_urls: Sequence[str],
     *,
@@ -121,8 +120,12 @@ def crawl(
     if sitemap_url:
         seeds += _same_origin(sitemap_pages(sitemap_url, get, errors), origins, skipped)
     robots = Robots(get, user_agent, errors) if respect_robots else None
-    fetcher = BrowserFetcher({urlsplit(o).hostname or "" for o in origins}, timeout, user_agent) if render \
-        else ThreadedFetcher(get, concurrency)
+    if render:
+        from .render import BrowserFetcher  # Playwright: only when asked for
+
+        fetcher: Fetcher = BrowserFetcher({urlsplit(o).hostname or "" for o in origins}, timeout, user_agent)
+    else:
+        fetcher = ThreadedFetcher(get, concurrency)
     with fetcher:
         pages = _breadth_first(seeds, origins, fetcher, robots, max_pages, max_depth, errors, skipped)
     return CrawlResult(tuple(pages), tuple(errors), tuple(skipped))
@@ -131,7 +134,7 @@ def crawl(
 def _breadth_first(
     seeds: list[str],
     origins: set[str],
-    fetcher: ThreadedFetcher | BrowserFetcher,
+    fetcher: Fetcher,
     robots: Robots | None,
     max_pages: int,
     max_depth: int,
@@ -266,27 +269,8 @@ def links_of(page_url: str, text: str) -> list[str]:
 
 
 def decode_html(body: bytes, header_charset: str | None) -> str:
-    """A page's text: a byte-order mark wins, then the HTTP header's charset, then a <meta>
-    in the first 1024 bytes, then UTF-8; undecodable bytes become U+FFFD."""
-    for bom, encoding in BOMS:
-        if body.startswith(bom):
-            return body[len(bom):].decode(encoding, "replace")
-    meta = META_CHARSET.search(body[:1024])
-    for label in (header_charset, meta.group(1).decode("ascii") if meta else None):
-        codec = _codec(label)
-        if codec:
-            return body.decode(codec, "replace")
-    return body.decode("utf-8", "replace")
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().lower()
-    try:
-        return codecs.lookup(CHARSET_ALIASES.get(label, label)).name
-    except LookupError:
-        return None
+    """A page's text as a browser decodes it (see ``corpus.html_tree.decode_html``)."""
+    return decode_page(body, header_charset or "").text
 
 
 # -- HTTP ----------------------------------------------------------------------------------------
@@ -455,89 +439,3 @@ def _locations(root: ElementTree.Element) -> list[str]:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-# -- rendering -------------------------------------------------------------------------------------
-
-
-class BrowserFetcher:
-    """Each page's DOM after it loaded and its scripts ran, in headless Chromium via Playwright.
-
-    Playwright's sync API runs in a thread of its own: it must stay on the thread
-    that started it, and cannot start on one where an event loop (or another sync
-    Playwright, as in a test session) is running. Pages load one at a time.
-    """
-
-    def __init__(self, hosts: set[str], timeout: float, user_agent: str):
-        self._hosts = sorted(h for h in hosts if h)
-        self._timeout_ms = timeout * 1000
-        self._timeout = timeout
-        self._agent = user_agent
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
-        self._playwright = self._browser = self._context = None
-
-    def __enter__(self) -> BrowserFetcher:
-        try:
-            self._thread.submit(self._start).result()
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._thread.submit(self._stop).result()
-        self._thread.shutdown(wait=True)
-
-    def fetch_all(self, urls: Sequence[str]) -> list[Response | FetchFailed]:
-        return self._thread.submit(lambda: [self._render(url) for url in urls]).result()
-
-    def launch_args(self) -> list[str]:
-        """The quiet flags, and a resolver that knows only the site's hosts (and loopback)."""
-        allowed = ", ".join(f"EXCLUDE {host}" for host in [*self._hosts, "127.0.0.1", "localhost"])
-        return [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP * ~NOTFOUND , {allowed}"]
-
-    def _start(self) -> None:
-        try:
-            from playwright.sync_api import Error, sync_playwright
-        except ImportError:
-            raise CaptionSearchError(
-                "rendering pages needs Playwright: pip install 'captionsearch[render]' "
-                "(and a Chromium: Debian's chromium package, or 'playwright install chromium')"
-            ) from None
-        self._playwright = sync_playwright().start()
-        executable = str(CHROMIUM) if CHROMIUM.exists() else None
-        try:
-            self._browser = self._playwright.chromium.launch(executable_path=executable, args=self.launch_args())
-        except Error as exc:
-            raise CaptionSearchError(f"could not start Chromium: {str(exc).splitlines()[0]}") from None
-        self._context = self._browser.new_context(user_agent=self._agent)
-
-    def _stop(self) -> None:
-        for closable in (self._context, self._browser):
-            if closable is not None:
-                closable.close()
-        if self._playwright is not None:
-            self._playwright.stop()
-
-    def _render(self, url: str) -> Response | FetchFailed:
-        from playwright.sync_api import Error, TimeoutError as PageTimeout
-
-        page = self._context.new_page()  # type: ignore[union-attr]
-        try:
-            response = page.goto(url, wait_until="load", timeout=self._timeout_ms)
-            if response is None:
-                return FetchFailed("no response")
-            if response.status >= 400:
-                return FetchFailed(f"HTTP {response.status}")
-            final = normalise_url(page.url) or url
-            if origin_of(final) != origin_of(url):
-                return FetchFailed(f"redirected to another origin ({page.url})")
-            media_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
-            text = page.content() if media_type in HTML_TYPES else ""
-            return Response(final, response.status, media_type, text=text)
-        except PageTimeout:
-            return FetchFailed(f"timed out after {self._timeout:g} s")
-        except Error as exc:
-            return FetchFailed(str(exc).splitlines()[0])
-        finally:
-            page.close()

@@ -152,7 +152,7 @@ def render_sarif(result: AuditResult, config: AuditConfig) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": _artifact(f.path),
                         "region": {"startLine": f.line, "startColumn": f.column, "snippet": {"text": f.snippet}},
                     },
                     **({"logicalLocations": [{"name": f.selector, "kind": "element"}]} if f.selector else {}),
@@ -196,10 +196,17 @@ def _sarif_fix(f: Finding) -> dict[str, object]:
     return {
         "description": {"text": f"Set the alt text to \"{f.suggestion}\""},
         "artifactChanges": [{
-            "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": _artifact(f.path),
             "replacements": [{"deletedRegion": region, "insertedContent": {"text": edit.text}}],
         }],
     }
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A file of the repository (relative to its root), or a page of a running site (its URL)."""
+    if "://" in path:
+        return {"uri": path}
+    return {"uri": _uri(path), "uriBaseId": "%SRCROOT%"}
 
 
 def _uri(path: str) -> str:
@@ -246,9 +253,12 @@ def render_github(result: AuditResult, config: AuditConfig) -> str:
     commands = {"error": "error", "warning": "warning", "notice": "notice"}
     lines = []
     for f in result.findings:
-        props = f"file={_prop(f.path)},line={f.line},col={f.column},title={_prop(f.rule)}"
         about = f" {f.help_url}" if f.help_url else f" (captionsearch audit --explain {f.rule})"
-        lines.append(f"::{commands[f.severity]} {props}::{_data(f.message + about)}")
+        if "://" in f.path:  # a page of a running site: no file of the repository to annotate
+            props, where = f"title={_prop(f.rule)}", f"{f.path}:{f.line}:{f.column}: "
+        else:
+            props, where = f"file={_prop(f.path)},line={f.line},col={f.column},title={_prop(f.rule)}", ""
+        lines.append(f"::{commands[f.severity]} {props}::{_data(where + f.message + about)}")
     lines += [f"::error title=input error::{_data(e)}" for e in result.errors]
     lines += [f"::warning title=captionsearch audit::{_data(w)}" for w in result.warnings]
     lines += [f"::notice title=not audited::{_data(line)}" for line in unaudited_lines(result)]

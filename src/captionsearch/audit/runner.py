@@ -12,6 +12,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urljoin
 from typing import Any, Iterable, Sequence
 
 from ..corpus.discovery import IMAGE_EXTENSIONS
@@ -29,7 +30,7 @@ from .model import AuditResult, Coverage, Finding, Rule, Subject, portable
 from .records import record_subjects
 from .rules import RULES
 from .sites import SiteRoots
-from .sources import MANIFEST_EXTENSIONS, discover, scan_page
+from .sources import MANIFEST_EXTENSIONS, discover, scan_page, scan_text
 
 
 def audit_records(records: Iterable[CaptionRecord], config: AuditConfig | None = None) -> list[Finding]:
@@ -54,6 +55,46 @@ def audit_paths(
     coverage = Coverage(skipped_files=found.skipped)
     subjects = read_subjects(found.files, paths, config, errors, coverage, found.warnings)
     return finish(subjects, config, baseline, errors, found.warnings, [str(f) for f in found.files], coverage)
+
+
+def audit_urls(
+    urls: Sequence[str], config: AuditConfig | None = None, baseline: Counter[str] | None = None,
+    **crawling: Any,
+) -> AuditResult:
+    """Audit a running site: fetch its pages from ``urls`` (and a ``sitemap=``), then audit each as served.
+
+    ``crawling`` takes the bounds of ``crawl.crawl`` (max_pages, max_depth, timeout,
+    concurrency, respect_robots, render, user_agent). A start page or sitemap that
+    cannot be fetched is an error; a page linked from the site that cannot (a broken
+    link) is a warning, as is each kind of URL left out on purpose.
+    """
+    from .crawl import crawl, normalise_url
+
+    config = config or AuditConfig()
+    fetched = crawl(urls, **crawling)
+    given = [u for u in (*urls, crawling.get("sitemap")) if u]
+    starts = {normalise_url(u) or u for u in given}
+
+    def about_a_start(error: str) -> bool:
+        url = error.split(": ", 1)[0]
+        return (normalise_url(url) or url) in starts
+
+    errors = [e for e in fetched.errors if about_a_start(e)]
+    warnings = [e for e in fetched.errors if not about_a_start(e)] + summarise_skipped(fetched.skipped)
+    coverage = Coverage()
+    subjects: list[Subject] = []
+    for page in fetched.pages:
+        scan = scan_text(page.text, page.url, resolve=lambda src, base=page.url: urljoin(base, src), served=True)
+        coverage.pages += 1
+        coverage.unaudited += scan.unaudited
+        subjects += scan.subjects
+    return finish(subjects, config, baseline, errors, warnings, [p.url for p in fetched.pages], coverage)
+
+
+def summarise_skipped(skipped: Sequence[str]) -> list[str]:
+    """One line per reason URLs were left out ("3 URLs not fetched: disallowed by robots.txt")."""
+    reasons = Counter(line.split(": ", 1)[1] if ": " in line else line for line in skipped)
+    return [f"{n} URL{'s' if n != 1 else ''} not fetched: {reason}" for reason, n in reasons.most_common()]
 
 
 def read_subjects(
@@ -221,7 +262,8 @@ def duplicates(subjects: list[Subject]) -> dict[int, Subject]:
 
 def fingerprint_of(rule: Rule, subject: Subject, key: str) -> str:
     """What stays the same when lines move: rule, file, and which image with which text."""
-    parts = (rule.id, key, Path(subject.path).as_posix(), portable(subject.image), subject.tag, checks.fold(subject.alt or ""))
+    where = subject.path if "://" in subject.path else Path(subject.path).as_posix()
+    parts = (rule.id, key, where, portable(subject.image), subject.tag, checks.fold(subject.alt or ""))
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 

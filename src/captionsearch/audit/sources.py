@@ -167,12 +167,14 @@ def scan_page(path: Path, roots: SiteRoots, report: Callable[[CorpusError], None
     return scan_text(text, str(path), roots.resolver(path))
 
 
-def scan_text(text: str, path: str, resolve: Callable[[str], str] = lambda src: src) -> PageScan:
-    """The images of a page's text; ``path`` (a file name or URL) says its format by its extension.
+def scan_text(
+    text: str, path: str, resolve: Callable[[str], str] = lambda src: src, served: bool = False
+) -> PageScan:
+    """The images of a page's text; ``path`` (a file name) says its format by its extension.
 
-    A path without a known extension (a URL such as https://example.org/gallery/) is read as HTML.
+    A page a server sent (``served``, its path a URL) is HTML, whatever its address ends in.
     """
-    suffix = PurePosixPath(path.split("?")[0]).suffix.lower()
+    suffix = "" if served else PurePosixPath(path.split("?")[0]).suffix.lower()
     if suffix in MARKDOWN_EXTENSIONS:
         return _scan_markdown(text, Path(path), resolve, jsx=suffix in JSX_EXTENSIONS)
     prepared = prepare(text, path, jsx=suffix in JSX_EXTENSIONS)

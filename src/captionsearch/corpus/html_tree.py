@@ -222,9 +222,11 @@ def _collect_text(node: Node, pieces: list[str], with_alt: bool) -> None:
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-# Labels browsers map to another encoding (WHATWG Encoding): Latin-1 is read as Windows-1252.
-_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
-            "ascii": "cp1252", "gb2312": "gbk", "x-sjis": "shift_jis"}
+# Labels browsers map to another encoding (WHATWG Encoding): Latin-1 is read as Windows-1252, and
+# a page that says UTF-16 in a <meta> (which it could not have been read with) as UTF-8.
+_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252", "us-ascii": "cp1252",
+            "ascii": "cp1252", "gb2312": "gbk", "x-sjis": "shift_jis", "utf-16": "utf-8", "utf-16le": "utf-8",
+            "utf-16be": "utf-8"}
 
 
 @dataclass(frozen=True)
@@ -234,21 +236,24 @@ class DecodedPage:
     fallback: bool  # the page declared nothing usable and was not UTF-8: read as Windows-1252
 
 
-def declared_encoding(data: bytes) -> str:
-    """The charset a page declares in its first 4 KB (<meta charset> or http-equiv), or ''."""
-    match = _META_CHARSET.search(data[:4096])
-    if not match:
-        return ""
-    label = match.group(1).decode("ascii", "replace").lower()
-    label = _ALIASES.get(label, label)
+def codec_for(label: str) -> str:
+    """The Python codec for a charset label as browsers read it, or '' for a label they do not know."""
+    label = label.strip().lower()
     try:
-        return codecs.lookup(label).name
+        return codecs.lookup(_ALIASES.get(label, label)).name if label else ""
     except LookupError:
         return ""
 
 
-def decode_html(data: bytes) -> DecodedPage:
-    """A page's text as a browser would decode it: BOM, then the declared charset, then UTF-8.
+def declared_encoding(data: bytes) -> str:
+    """The charset a page declares in its first 4 KB (<meta charset> or http-equiv), or ''."""
+    match = _META_CHARSET.search(data[:4096])
+    return codec_for(match.group(1).decode("ascii", "replace")) if match else ""
+
+
+def decode_html(data: bytes, transport_charset: str = "") -> DecodedPage:
+    """A page's text as a browser would decode it: a BOM, the HTTP header's charset
+    (``transport_charset``), the page's own declaration, then UTF-8.
 
     A page that declares nothing usable and is not UTF-8 is read as Windows-1252,
     the web's default for undeclared pages, so it is always readable.
@@ -256,7 +261,7 @@ def decode_html(data: bytes) -> DecodedPage:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return DecodedPage(data[len(bom):].decode(name, errors="replace"), name, False)
-    declared = declared_encoding(data)
+    declared = codec_for(transport_charset) or declared_encoding(data)
     if declared and declared not in ("utf-8", "utf_8"):
         try:
             return DecodedPage(data.decode(declared), declared, False)
