@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
@@ -41,6 +42,7 @@ AUDITED_EXTENSIONS = PAGE_EXTENSIONS | MARKDOWN_EXTENSIONS | MANIFEST_EXTENSIONS
 # Folders of dependencies and build output: not the site's own sources.
 SKIPPED_FOLDERS = frozenset({"node_modules", "bower_components", "vendor", "_site", "__pycache__", "site-packages"})
 _SNIFF_BYTES = 4 << 20
+_IMAGE_KEY = re.compile(r'"image"\s*:', re.I)
 
 
 @dataclass
@@ -127,6 +129,8 @@ def is_photo_manifest(path: Path) -> bool:
         first = next((line for line in text.splitlines() if line.strip()), "")
         return _is_photo(_loads(first))
     document = _loads(text) if len(head) < _SNIFF_BYTES else None
+    if document is None:  # too big to sniff whole, or broken: a manifest's reader must say what is wrong
+        return bool(_IMAGE_KEY.search(text))
     if isinstance(document, dict):
         document = document.get("photos")
     return isinstance(document, list) and bool(document) and _is_photo(document[0])
