@@ -67,3 +67,42 @@ def test_the_json_schema_shows_every_field_a_report_has(sandbox):
     assert shown["summary"].keys() == report["summary"].keys()
     assert shown["findings"][0].keys() == report["findings"][0].keys()
     assert shown["findings"][0]["fixes"][0].keys() == report["findings"][0]["fixes"][0].keys()
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_audit_commands() -> list[str]:
+    section = README[README.index("### `captionsearch audit"):]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    commands = []
+    for line in block.splitlines():
+        for command in line.split("  #")[0].split(";"):
+            if command.strip():
+                commands.append(command.strip())
+    return commands
+
+
+def test_the_readmes_audit_commands_run(sandbox, tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sandbox / "site"))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    work = tmp_path / "work"
+    shutil.copytree(sandbox, work)
+    try:
+        for command in readme_audit_commands():
+            line = command.replace("https://staging.example.org/", base)
+            line = line.replace("captionsearch ", f"{shlex.quote(sys.executable)} -m captionsearch.cli ", 1)
+            run = subprocess.run(line, shell=True, cwd=work, capture_output=True, text=True, timeout=300)
+            assert run.returncode in (0, 1), (command, run.stderr)
+            assert "Traceback" not in run.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(readme_audit_commands()) == 9
