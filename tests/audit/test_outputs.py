@@ -15,7 +15,7 @@ from captionsearch.cli import main
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
-FORMATS = ("text", "json", "sarif", "junit", "github")
+FORMATS = ("text", "json", "sarif", "junit", "github", "concise", "rdjson")
 STATIC = "--ignore=alt-vague,caption-vague"
 
 

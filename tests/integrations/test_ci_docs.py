@@ -15,11 +15,13 @@ SNIPPETS_RUN_BY = {
     "install-pipx": "test_install.py",
     "pre-commit-pin": "test_precommit.py",
     "audit-site": "test_site_audit.py",
+    "reviewdog": "test_editor_formats.py",
 }
 # Each file the page shows, and the test file that reads it.
 FILES_READ_BY = {
     "examples/alt-text.yml": "test_action.py",
     "examples/pre-commit-config.yaml": "test_precommit.py",
+    "examples/vscode-tasks.json": "test_editor_formats.py",
 }
 
 

@@ -16,7 +16,7 @@ from ..errors import CaptionSearchError, ConfigError
 from .model import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "junit", "github")
+FORMATS = ("text", "json", "sarif", "junit", "github", "concise", "rdjson")
 
 
 def add_parser(subparsers: Any) -> None:

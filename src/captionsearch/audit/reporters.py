@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from itertools import groupby
+from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
 
@@ -273,10 +274,66 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+EDITOR_SEVERITIES = {"error": "error", "warning": "warning", "notice": "info"}  # what editors call them
+RDJSON_SEVERITIES = {"error": "ERROR", "warning": "WARNING", "notice": "INFO"}
+
+
+def render_concise(result: AuditResult, config: AuditConfig) -> str:
+    """One line per finding, ``path:line:col: severity: message [rule]``, as editors' problem
+    matchers read them (VS Code's, Vim's errorformat, Emacs' compilation mode)."""
+    lines = [f"{f.path}:{f.line}:{f.column}: {EDITOR_SEVERITIES[f.severity]}: {_one_line(f.message, 1000)} [{f.rule}]"
+             for f in result.findings]
+    lines += [f"{e.split(': ', 1)[0]}:1:1: error: {e.split(': ', 1)[-1]} [input-error]" for e in result.errors]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+class _ByteColumns:
+    """Columns as reviewdog counts them (UTF-8 bytes from 1), from ours (characters), line by line."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, list[str] | None] = {}
+
+    def position(self, path: str, line: int, column: int) -> dict[str, int]:
+        if path not in self._lines:
+            try:
+                self._lines[path] = Path(path).read_text(encoding="utf-8-sig").split("\n")
+            except (OSError, UnicodeDecodeError, ValueError):
+                self._lines[path] = None
+        lines = self._lines[path]
+        if lines is None or not 0 < line <= len(lines):
+            return {"line": line, "column": column}
+        return {"line": line, "column": len(lines[line - 1][: column - 1].encode("utf-8")) + 1}
+
+
+def render_rdjson(result: AuditResult, config: AuditConfig) -> str:
+    """reviewdog's Diagnostic Format (rdjson): findings with their rule and, where a suggested alt
+    can be applied, the suggestion reviewdog offers as a change on the pull request."""
+    columns = _ByteColumns()
+    diagnostics = []
+    for f in result.findings:
+        diagnostic: dict[str, object] = {
+            "message": f.message,
+            "location": {"path": f.path, "range": {"start": columns.position(f.path, f.line, f.column)}},
+            "severity": RDJSON_SEVERITIES[f.severity],
+            "code": {"value": f.rule, **({"url": f.help_url} if f.help_url else {})},
+        }
+        if f.fix is not None:
+            diagnostic["suggestions"] = [{
+                "range": {"start": columns.position(f.path, f.fix.start_line, f.fix.start_column),
+                          "end": columns.position(f.path, f.fix.end_line, f.fix.end_column)},
+                "text": f.fix.text,
+            }]
+        diagnostics.append(diagnostic)
+    document = {"source": {"name": "captionsearch audit", "url": INFORMATION_URI}, "diagnostics": diagnostics}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 REPORTERS: dict[str, Callable[[AuditResult, AuditConfig], str]] = {
     "text": render_text,
     "json": render_json,
     "sarif": render_sarif,
     "junit": render_junit,
     "github": render_github,
+    "concise": render_concise,
+    "rdjson": render_rdjson,
 }
