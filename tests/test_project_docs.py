@@ -61,3 +61,39 @@ def test_precedence_defaults_then_pyproject_then_environment_then_flags(tmp_path
 def test_bad_settings_name_the_key_and_where_it_was_set(table: dict, environ: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         resolve(SETTINGS, table, environ=environ)
+
+
+def test_the_docs_tables_of_settings_are_the_generated_ones() -> None:
+    from captionsearch.audit.config import AUDIT_SETTINGS
+    from captionsearch.settings import markdown_table
+
+    for page, name, declared in (("configuration.md", "general", SETTINGS), ("audit.md", "audit", AUDIT_SETTINGS)):
+        text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+        block = text.split(f"<!-- settings: {name} (generated: captionsearch settings --markdown) -->\n", 1)[1]
+        assert block.split("<!-- /settings -->", 1)[0] == markdown_table(declared), f"regenerate the table in docs/{page}"
+
+
+def test_every_setting_of_every_command_takes_the_same_precedence(tmp_path: Path) -> None:
+    from captionsearch.audit.config import load_audit_config
+
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.captionsearch]\npipeline = "from-toml"\n[tool.captionsearch.audit]\n'
+                         'fail-on = "warning"\nmax-alt-length = 100\n', encoding="utf-8")
+    environ = {"CAPTIONSEARCH_AUDIT_MAX_ALT_LENGTH": "120", "CAPTIONSEARCH_PIPELINE": "from-env"}
+    sources: dict[str, str] = {}
+    config = load_audit_config({"fail_on": "notice"}, pyproject=pyproject, environ=environ, sources=sources)
+    assert (config.fail_on, config.max_alt_length, config.pipeline) == ("notice", 120, "from-env")
+    assert sources["fail_on"] == "--fail-on" and sources["max_alt_length"] == "CAPTIONSEARCH_AUDIT_MAX_ALT_LENGTH"
+    assert load_audit_config(pyproject=pyproject, environ={}).max_alt_length == 100
+
+
+def test_settings_lists_both_tables_with_where_each_value_came_from(tmp_path: Path, monkeypatch, capsys) -> None:
+    from captionsearch.cli import main
+
+    (tmp_path / "pyproject.toml").write_text('[tool.captionsearch.audit]\nfail-on = "warning"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CAPTIONSEARCH_LIMIT", "7")
+    assert main(["settings"]) == 0
+    out = capsys.readouterr().out
+    assert "[tool.captionsearch.audit]" in out and "fail-on" in out and "from [tool.captionsearch.audit] fail-on" in out
+    assert "limit" in out and "from CAPTIONSEARCH_LIMIT" in out

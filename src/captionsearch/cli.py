@@ -286,18 +286,35 @@ def run_serve(args: argparse.Namespace) -> int:
 def _add_settings(commands: Any) -> None:
     parser = commands.add_parser(
         "settings",
-        help="list every setting with its effective value and where to set it",
-        description="Every setting can be set in [tool.captionsearch] of pyproject.toml, with an "
-        "environment variable, or (where shown) a command-line flag, which wins.",
+        help="list every setting with its effective value and where it came from",
+        description="Every setting, the audit's included, is read the same way: a command-line flag "
+        "(where the command has one) wins, then a CAPTIONSEARCH_* environment variable, then "
+        "[tool.captionsearch] (or [tool.captionsearch.audit]) in the nearest pyproject.toml, then the default.",
     )
+    parser.add_argument("--markdown", action="store_true", help="print the documentation's tables of the settings")
     parser.set_defaults(func=run_settings)
 
 
 def run_settings(args: argparse.Namespace) -> int:
-    values = load_settings()
-    for setting in SETTINGS:
-        print(f"{setting.name.replace('_', '-'):<12} = {values[setting.name]!r:<18} "
-              f"{setting.help} [env {setting.env_var}]")
+    from .audit.config import AUDIT_SETTINGS, load_audit_config
+    from .settings import markdown_table
+
+    if args.markdown:
+        print(markdown_table(SETTINGS) + "\n" + markdown_table(AUDIT_SETTINGS), end="")
+        return EXIT_OK
+    general_sources: dict[str, str] = {}
+    audit_sources: dict[str, str] = {}
+    general = load_settings(sources=general_sources)
+    audit = load_audit_config(sources=audit_sources)
+    for table, declared, values, sources in (
+        ("[tool.captionsearch]", SETTINGS, general, general_sources),
+        ("[tool.captionsearch.audit]", AUDIT_SETTINGS, {s.name: getattr(audit, s.name) for s in AUDIT_SETTINGS},
+         audit_sources),
+    ):
+        print(table)
+        for setting in declared:
+            print(f"  {setting.key:<18} = {values[setting.name]!r:<20} from {sources[setting.name]} "
+                  f"(env {setting.env_var})")
     return EXIT_OK
 
 

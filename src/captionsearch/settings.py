@@ -43,14 +43,31 @@ def parse_positive_int(value: Any) -> int:
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting: its name, default, help and parser, and the table it lives in.
+
+    ``table`` is "" for ``[tool.captionsearch]`` or a sub-table's name ("audit"
+    for ``[tool.captionsearch.audit]``); it also names the environment variable:
+    CAPTIONSEARCH_INDEX_DIR, CAPTIONSEARCH_AUDIT_FAIL_ON.
+    """
+
     name: str
     default: Any
     help: str
     parse: Callable[[Any], Any] = str
+    table: str = ""
+
+    @property
+    def key(self) -> str:
+        """The name as written in pyproject.toml and as a flag: index-dir, fail-on."""
+        return self.name.replace("_", "-")
 
     @property
     def env_var(self) -> str:
-        return "CAPTIONSEARCH_" + self.name.upper()
+        return "CAPTIONSEARCH_" + (self.table.upper() + "_" if self.table else "") + self.name.upper()
+
+    @property
+    def table_name(self) -> str:
+        return "[tool.captionsearch" + (f".{self.table}" if self.table else "") + "]"
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -117,8 +134,13 @@ def resolve(
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
     where: str = "[tool.captionsearch]",
+    sources: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Merge defaults, a config table, the environment and overrides; validate each."""
+    """Merge defaults, a config table, the environment and overrides, in that order of
+    precedence (flag > environment > pyproject > default); validate each.
+
+    ``sources``, when given, is filled with where each value came from.
+    """
     declared = tuple(declared)
     known = {s.name.replace("_", "-"): s for s in declared} | {s.name: s for s in declared}
     for key in table:
@@ -141,14 +163,28 @@ def resolve(
             values[setting.name] = setting.parse(raw)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"invalid value for {origin}: {exc}") from exc
+        if sources is not None:
+            sources[setting.name] = origin
     return values
+
+
+def markdown_table(declared: Iterable[Setting]) -> str:
+    """The documentation's table of ``declared`` settings, generated from the declarations."""
+    rows = ["| setting | default | environment variable | what it does |", "|---|---|---|---|"]
+    for setting in declared:
+        default = setting.default if setting.default not in ("", (), {}) else "(none)"
+        if isinstance(default, tuple):
+            default = ", ".join(default)
+        rows.append(f"| `{setting.key}` | `{default}` | `{setting.env_var}` | {setting.help} |")
+    return "\n".join(rows) + "\n"
 
 
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     pyproject: Path | None = None,
     environ: Mapping[str, str] | None = None,
+    sources: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The effective settings for this run."""
     path = pyproject if pyproject is not None else find_pyproject()
-    return resolve(SETTINGS, read_table(path, "tool.captionsearch"), overrides, environ)
+    return resolve(SETTINGS, read_table(path, "tool.captionsearch"), overrides, environ, sources=sources)

@@ -25,8 +25,9 @@ def add_parser(subparsers: Any) -> None:
         "audit",
         help="check that every image has a text alternative a blind reader can use",
         description="Audit the alt text and captions of HTML pages, Markdown, manifests and image "
-        "metadata (a folder means everything in it). Settings come from [tool.captionsearch.audit] "
-        "in pyproject.toml; flags override them.",
+        "metadata (a folder means everything in it), or a running site by its URLs. Settings come from "
+        "flags, then CAPTIONSEARCH_AUDIT_* environment variables, then [tool.captionsearch.audit] in "
+        "pyproject.toml, then their defaults ('captionsearch settings' lists them).",
         epilog="Exit codes: 0 nothing at or above --fail-on, 1 findings that fail, 2 usage or input "
         "error. 'captionsearch audit --list-rules' lists the rules; '--explain RULE' shows one.",
     )
@@ -34,30 +35,38 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def from_setting(name: str) -> str:
+    """A flag's help, generated from the setting it sets: what it does, its default, where else to set it."""
+    from .config import AUDIT_SETTINGS
+
+    setting = next(s for s in AUDIT_SETTINGS if s.name == name)
+    default = f" Default: {setting.default}." if setting.default not in ("", (), {}) else ""
+    return f"{setting.help}{default} Also {setting.key} in {setting.table_name}, or {setting.env_var}."
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to audit, or URLs of a running site")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    parser.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that fails the run (default: error)")
-    parser.add_argument("--select", metavar="RULES", help="comma-separated rules to run (default: all)")
-    parser.add_argument("--extend-select", metavar="RULES", help="rules to run in addition to the configured ones")
-    parser.add_argument("--ignore", metavar="RULES", help="comma-separated rules not to run")
-    parser.add_argument("--extend-ignore", metavar="RULES", help="rules not to run, in addition to the configured ones")
+    parser.add_argument("--fail-on", choices=SEVERITIES, help=from_setting("fail_on"))
+    parser.add_argument("--select", metavar="RULES", help=from_setting("select"))
+    parser.add_argument("--extend-select", metavar="RULES", help=from_setting("extend_select"))
+    parser.add_argument("--ignore", metavar="RULES", help=from_setting("ignore"))
+    parser.add_argument("--extend-ignore", metavar="RULES", help=from_setting("extend_ignore"))
     parser.add_argument("--per-file-ignores", metavar="GLOB:RULES", action="append",
-                        help="rules not to run on files matching GLOB, e.g. 'legacy/*:alt-vague,alt-duplicate'; repeatable")
+                        help=from_setting("per_file_ignores") + " Repeatable.")
     parser.add_argument("--severity", action="append", metavar="RULE=LEVEL",
-                        help="override a rule's severity (notice, warning, error); repeatable")
-    parser.add_argument("--max-alt-length", type=int, metavar="N", help="alt-too-long limit (default: 150)")
+                        help=from_setting("severity") + " Repeatable.")
+    parser.add_argument("--max-alt-length", type=int, metavar="N", help=from_setting("max_alt_length"))
     parser.add_argument("--vague-min-words", type=int, metavar="N",
-                        help="fewest distinct content words of a description (default: 2)")
-    parser.add_argument("--include", action="append", metavar="GLOB", help="only files matching GLOB; repeatable")
-    parser.add_argument("--exclude", action="append", metavar="GLOB", help="skip files matching GLOB; repeatable")
+                        help=from_setting("vague_min_words"))
+    parser.add_argument("--include", action="append", metavar="GLOB", help=from_setting("include") + " Repeatable.")
+    parser.add_argument("--exclude", action="append", metavar="GLOB", help=from_setting("exclude") + " Repeatable.")
     parser.add_argument("--site-root", action="append", metavar="DIR",
-                        help="where a site-root path (/assets/x.png) points; repeatable, first match wins "
-                        "(default: each audited folder and its static/ and public/)")
-    parser.add_argument("--baseline", metavar="FILE", help="accept the findings listed in FILE; only new ones count")
+                        help=from_setting("site_root") + " Repeatable.")
+    parser.add_argument("--baseline", metavar="FILE", help=from_setting("baseline"))
     parser.add_argument("--write-baseline", metavar="FILE", help="write every current finding to FILE and exit 0")
-    parser.add_argument("--help-base-url", metavar="URL", help="where rule pages live (<URL><rule-id>.md, or {rule} in URL); default: none")
+    parser.add_argument("--help-base-url", metavar="URL", help=from_setting("help_base_url"))
     parser.add_argument("--pipeline", metavar="NAME", help="spaCy pipeline for the vague rules")
     parser.add_argument("--config", metavar="PYPROJECT", help="pyproject.toml to read (default: the nearest one)")
     site = parser.add_argument_group("a running site (PATHs that are http(s) URLs)")

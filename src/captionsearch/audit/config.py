@@ -1,9 +1,10 @@
-"""The audit's settings: ``[tool.captionsearch.audit]`` in pyproject.toml, then flags.
+"""The audit's settings: ``[tool.captionsearch.audit]``, as every other setting is read.
 
-Declared once in AUDIT_SETTINGS (name, default, help); the same table feeds
-the loader, ``captionsearch audit --help`` and a docs test. Environment
-variables are not read for the audit, so a CI run depends only on the
-repository's files and the command line.
+Declared once in AUDIT_SETTINGS (name, default, help, table "audit"); the same
+declarations feed the loader, ``captionsearch audit --help``, ``captionsearch
+settings`` and the documentation's table. One precedence for every command:
+a flag, then the environment (CAPTIONSEARCH_AUDIT_<NAME>), then pyproject.toml,
+then the default. The spaCy pipeline is the general ``pipeline`` setting.
 """
 
 from __future__ import annotations
@@ -68,30 +69,34 @@ def parse_fraction(value: Any) -> float:
     return number
 
 
+def audit_setting(name: str, default: Any, help: str, parse: Any = str) -> Setting:
+    return Setting(name, default, help, parse, table="audit")
+
+
 AUDIT_SETTINGS: tuple[Setting, ...] = (
-    Setting("select", (), "Rules to run (default: all).", parse_rules),
-    Setting("ignore", (), "Rules not to run.", parse_rules),
-    Setting("extend_select", (), "Rules to run in addition to select.", parse_rules),
-    Setting("extend_ignore", (), "Rules not to run, in addition to ignore.", parse_rules),
-    Setting("per_file_ignores", {}, "Rules not to run on some files: a table of glob = [rules] "
+    audit_setting("select", (), "Rules to run (default: all).", parse_rules),
+    audit_setting("ignore", (), "Rules not to run.", parse_rules),
+    audit_setting("extend_select", (), "Rules to run in addition to select.", parse_rules),
+    audit_setting("extend_ignore", (), "Rules not to run, in addition to ignore.", parse_rules),
+    audit_setting("per_file_ignores", {}, "Rules not to run on some files: a table of glob = [rules] "
             "(or GLOB:RULE,RULE;GLOB:RULE).", parse_per_file_ignores),
-    Setting("severity", {}, "Severity overrides: a table (or RULE=SEVERITY,...) of notice, warning, error.",
+    audit_setting("severity", {}, "Severity overrides: a table (or RULE=SEVERITY,...) of notice, warning, error.",
             parse_severity_map),
-    Setting("fail_on", "error", "Lowest severity that fails the run (exit code 1).", parse_severity),
-    Setting("max_alt_length", MAX_ALT_LENGTH, "alt-too-long: longest alt text, in characters.", parse_positive_int),
-    Setting("vague_min_words", 2, "alt-vague, caption-vague: fewest distinct content words of a description.",
+    audit_setting("fail_on", "error", "Lowest severity that fails the run (exit code 1).", parse_severity),
+    audit_setting("max_alt_length", MAX_ALT_LENGTH, "alt-too-long: longest alt text, in characters.", parse_positive_int),
+    audit_setting("vague_min_words", 2, "alt-vague, caption-vague: fewest distinct content words of a description.",
             parse_positive_int),
-    Setting("generic_nouns", (), "alt-vague: extra nouns that name nothing concrete.", parse_list),
-    Setting("placeholder_words", (), "alt-placeholder: extra texts that are placeholders.", parse_list),
-    Setting("redundancy", 0.8, "alt-redundant-text: share of words in common that counts as repeating.",
+    audit_setting("generic_nouns", (), "alt-vague: extra nouns that name nothing concrete.", parse_list),
+    audit_setting("placeholder_words", (), "alt-placeholder: extra texts that are placeholders.", parse_list),
+    audit_setting("redundancy", 0.8, "alt-redundant-text: share of words in common that counts as repeating.",
             parse_fraction),
-    Setting("include", (), "Glob patterns of files to audit inside the given folders (default: all inputs).",
+    audit_setting("include", (), "Glob patterns of files to audit inside the given folders (default: all inputs).",
             parse_list),
-    Setting("exclude", (), "Glob patterns of files to skip.", parse_list),
-    Setting("help_base_url", DEFAULT_HELP_BASE,
+    audit_setting("exclude", (), "Glob patterns of files to skip.", parse_list),
+    audit_setting("help_base_url", DEFAULT_HELP_BASE,
             "Where rule pages live: <base><rule-id>.md, or a URL with {rule} in it; empty: reports link none."),
-    Setting("baseline", "", "Baseline file of accepted findings."),
-    Setting("site_root", (), "Folders a site-root path (/assets/x.png) is looked up in, first match first "
+    audit_setting("baseline", "", "Baseline file of accepted findings."),
+    audit_setting("site_root", (), "Folders a site-root path (/assets/x.png) is looked up in, first match first "
             "(default: each audited folder, and its static/ and public/ folders).", parse_list),
 )
 
@@ -141,14 +146,18 @@ class AuditConfig:
         return (self.severity or {}).get(rule_id, RULES[rule_id].severity)
 
 
-def load_audit_config(overrides: Mapping[str, Any] | None = None, pyproject: Path | None = None) -> AuditConfig:
-    """Defaults, then ``[tool.captionsearch.audit]``, then ``overrides`` (command-line flags)."""
+def load_audit_config(
+    overrides: Mapping[str, Any] | None = None,
+    pyproject: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    sources: dict[str, str] | None = None,
+) -> AuditConfig:
+    """Defaults, then ``[tool.captionsearch.audit]``, then CAPTIONSEARCH_AUDIT_* variables, then
+    ``overrides`` (command-line flags); the pipeline is the general setting, read the same way."""
     path = pyproject if pyproject is not None else find_pyproject()
     table = read_table(path, "tool.captionsearch.audit")
-    values = resolve(AUDIT_SETTINGS, table, overrides, environ={}, where="[tool.captionsearch.audit]")
-    pipeline = load_settings(pyproject=path)["pipeline"] if path is not None else "en_core_web_sm"
-    if (overrides or {}).get("pipeline"):
-        pipeline = overrides["pipeline"]
+    values = resolve(AUDIT_SETTINGS, table, overrides, environ, where="[tool.captionsearch.audit]", sources=sources)
+    pipeline = load_settings({"pipeline": (overrides or {}).get("pipeline")}, pyproject=path, environ=environ)["pipeline"]
     try:
         return AuditConfig(**values, pipeline=pipeline)
     except TypeError as exc:  # a setting declared above but not in AuditConfig
