@@ -16,11 +16,10 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator, Sequence
 
-from ..corpus.discovery import IMAGE_EXTENSIONS
+from ..corpus.discovery import IMAGE_EXTENSIONS, selected
 from ..corpus.html_tree import decode_html, parse_html
 from ..errors import CorpusError
 from . import markdown as markdown_pages
@@ -96,21 +95,12 @@ def _files_below(folder: Path, include: Sequence[str], exclude: Sequence[str], f
                 candidates.append(path)
     for path in sorted(candidates, key=lambda p: p.relative_to(folder).as_posix()):
         relative = PurePosixPath(path.relative_to(folder).as_posix())
-        if not _selected(relative, include, exclude):
+        if not selected(relative, include, exclude):
             continue
         if path.suffix.lower() in MANIFEST_EXTENSIONS and not is_photo_manifest(path):
             found.skipped += 1
             continue
         yield path
-
-
-def _selected(relative: PurePosixPath, include: Sequence[str], exclude: Sequence[str]) -> bool:
-    candidates = (str(relative), relative.name)
-    if include and not any(fnmatchcase(c, p) for p in include for c in candidates):
-        return False
-    folders = [parent for parent in relative.parents if str(parent) != "."]
-    excluded = candidates + tuple(str(f) for f in folders) + tuple(f.name for f in folders)
-    return not any(fnmatchcase(c, p) for p in exclude for c in excluded)
 
 
 def is_photo_manifest(path: Path) -> bool:

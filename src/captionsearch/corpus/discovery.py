@@ -94,7 +94,7 @@ def _files_below(folder: Path, include: Sequence[str], exclude: Sequence[str]) -
                 found.append(path)
     for path in sorted(found, key=lambda p: p.relative_to(folder).as_posix()):
         relative = PurePosixPath(path.relative_to(folder).as_posix())
-        if _selected(relative, include, exclude):
+        if selected(relative, include, exclude):
             yield path
 
 
@@ -102,7 +102,8 @@ def _holds_index(folder: Path) -> bool:
     return any(folder.glob("_MAIN_*.toc")) or any(folder.glob("*.seg"))
 
 
-def _selected(relative: PurePosixPath, include: Sequence[str], exclude: Sequence[str]) -> bool:
+def selected(relative: PurePosixPath, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """Whether a file found in a folder passes the include and exclude globs (see the module docstring)."""
     candidates = (str(relative), relative.name)
     if include and not any(fnmatchcase(c, p) for p in include for c in candidates):
         return False
