@@ -29,6 +29,7 @@ import re
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..nlp import load_pipeline
+from .caption_text import clean_caption
 from .checks import looks_like_file_name, placeholder_kind, redundant_media_phrase
 from .vague import CONTENT_POS, GENERIC_NOUNS, is_concrete
 
@@ -57,31 +58,6 @@ DATE_WORDS = re.compile(
     r"today|yesterday|tonight|morning|afternoon|evening|night|undated|\d{1,4}(?:st|nd|rd|th|s)?|a\.m\.|p\.m\.)$",
     re.I,
 )
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+)*"  # BEIJING, NEW YORK, KYIV
-    r"(?:,\s*[^()\u2014\u2013]{1,40}?)?(?:\s*\([^()]{1,40}\))?\s*(?:--|\u2014|\u2013|-)\s+"
-)
-_FILE_LABEL = re.compile(r"^\s*(?:FILE(?:\s+PHOTO)?|EDITOR'S NOTE)\s*(?:--|[-\u2014\u2013:])\s*")
-_LABEL = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?:this\s+(?:image|photo|photograph|picture)|pictured(?:\s+(?:above|here|below))?|"
-    r"shown(?:\s+(?:above|here|below))?|above|below|left|right|top|bottom|in\s+the\s+photo)\s*:\s+",
-    re.I,
-)
-_LEADING_MEDIA = re.compile(r"^\s*(?:image|photo|picture)\s*:\s+(?=\S+\s+\S+\s+\S+\s+\S)", re.I)
-_CREDIT_WORDS = (
-    r"(?:\b(?i:photo|image|picture|credit|courtesy|handout|via)\b"
-    r"|\b(?:AP|AFP|Reuters|REUTERS|Xinhua|Getty|EPA|NASA|ESA|CNSA)\b|\u00a9|/)"
-)
-_CREDITS = (
-    re.compile(r"\s*[(\[][^()\[\]]*" + _CREDIT_WORDS + r"[^()\[\]]*[)\]]"),  # (AP Photo/Noah Berger), [Photo/Xinhua]
-    re.compile(r"\s*\((?:c\.|ca\.|circa)?\s*\d{3,4}(?:\s*[\u2013-]\s*\d{2,4})?\s*\)"),  # (1889)
-    re.compile(r",\s*(?:c\.|ca\.|circa)\s*\d{3,4}(?:\s*[\u2013-]\s*\d{2,4})?"),  # , ca. 1830-32
-    re.compile(r"(?:^|\s)(?:(?:image|photo|picture|video)\s+)?(?:credits?|courtesy)\b\s*(?::|of\b).*$", re.I | re.S),
-    re.compile(r"(?:^|(?<=[.!?]))\s*(?:photo(?:graph)?s?|images?|pictures?)\s*(?::|by\b).*$", re.I | re.S),
-    re.compile(r"(?:^|(?<=[.!?]))\s*[^.!?]{0,60}\bvia\s+(?:AP|AFP|REUTERS|Reuters|Getty Images)\b.*$", re.S),
-    re.compile(r"(?:^|\s)(?:REUTERS|AP Photo|AFP PHOTO|EPA-EFE)\s*/.*$", re.S),
-    re.compile(r"\s*\u00a9.*$", re.S),
-)
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]}])")
 _DANGLING = re.compile(r"[\s,;:\u2014\u2013-]+$")
 
@@ -109,21 +85,6 @@ def draft_alts(captions: Iterable[str], pipeline: str = "en_core_web_sm", max_le
     for caption, doc in zip(todo, nlp.pipe(cleaned[caption] for caption in todo)):
         drafts[caption] = draft_from_doc(doc, max_length)
     return drafts
-
-
-def clean_caption(caption: str) -> str:
-    """The caption without its dateline, credits and labels (plain text in, plain text out)."""
-    text = " ".join(caption.split())
-    label = _LABEL.search(text)
-    if label:  # "See photos ... This image: X": X is the description
-        text = text[label.end() :]
-    text = _FILE_LABEL.sub("", text)
-    text = _DATELINE.sub("", text)
-    text = _LEADING_MEDIA.sub("", text)
-    for pattern in _CREDITS:
-        text = pattern.sub("", text)
-    text = text.strip()
-    return "" if placeholder_kind(text) or looks_like_file_name(text) else text
 
 
 def draft_from_doc(doc: Any, max_length: int = 150) -> str:
