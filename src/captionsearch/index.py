@@ -278,6 +278,7 @@ class IndexWriter:
                 self._writer.commit(mergetype=merge_small_segments if self.merge else None, merge=self.merge)
             else:
                 self._writer.cancel()
+                _stop_writer_processes(self._writer)
         finally:
             self.lock.release()
 
@@ -291,6 +292,18 @@ class IndexWriter:
 
     def delete(self, record_id: str) -> None:
         self._writer.delete_by_term("id", record_id)
+
+
+def _stop_writer_processes(writer: Any) -> None:
+    """End a cancelled multi-process writer's processes.
+
+    Whoosh's MpWriter.cancel() only flags its copies of the process objects;
+    the processes themselves would wait on their job queue forever, and keep
+    this process from exiting (multiprocessing joins its children at exit).
+    """
+    for task in getattr(writer, "tasks", ()):
+        task.terminate()
+        task.join(5)
 
 
 SMALL_SEGMENT = 8_000  # live documents; a bulk run writes segments of ~10,000 (20,000 per commit, 2 writers)
@@ -341,6 +354,8 @@ def read_states(index_dir: str | os.PathLike[str]) -> dict[str, str]:
         return {}
     ix = open_index(index_dir)
     with ix.reader() as reader:
+        if not reader.doc_count_all():
+            return {}  # an index of an empty corpus has no segment, and so no column to read
         column = reader.column_reader("state")
         states = {}
         for docnum in reader.all_doc_ids():

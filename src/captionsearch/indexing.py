@@ -16,6 +16,13 @@ entities, so an unchanged record is skipped without being re-read.
 Records stream through both passes in chunks of COMMIT_EVERY: what stays in
 memory for a whole run is the id -> state map and the set of ids seen (for
 deletions); the records pass 2 needs wait in a temporary file.
+
+A run is all-or-nothing for the collection: pass 1 is a single commit, so
+its additions, changes and removals become searchable together or not at
+all (an interrupted run leaves the index as it was). Pass 2 only adds
+entities to documents already there; it commits chunk by chunk, and a run
+interrupted during it is finished by the next one, which re-enriches only
+what is still missing (the results found so far are cached).
 """
 
 from __future__ import annotations
@@ -34,9 +41,11 @@ from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 from . import nlp
 from .annotate import Annotator, outcome
 from .cache import ResultCache
-from .corpus import stream_corpus
+from .corpus import ReadLimits, stream_corpus
 from .errors import CorpusError
 from .index import IndexDocument, IndexWriter, built_by_another_version, read_states
+from .intake import Intake, IntakeOptions, corpus_roots, image_cache_namespace
+from .processes import children_die_with_this_process
 from .progress import Progress
 from .records import CaptionRecord
 from .status import status_facets, statuses
@@ -63,6 +72,15 @@ class IndexReport:
     files: int = 0
     kept: int = 0
     rebuild_skipped: bool = False
+    warnings: tuple[CorpusError, ...] = ()  # problems the photos were indexed despite (a bad image, cut text)
+
+
+@dataclass
+class _Problems:
+    """What a run's intake found: warnings (the record was indexed) and refusals (it was not)."""
+
+    warnings: list[CorpusError] = field(default_factory=list)
+    refused: list[CorpusError] = field(default_factory=list)
 
 
 @dataclass
@@ -95,20 +113,32 @@ class IndexOptions:
     rebuild: bool = False
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    limits: ReadLimits = ReadLimits()
+    # Roots and text/image limits; index_corpus() adds the folders it is given to the roots.
+    intake: IntakeOptions = IntakeOptions()
 
 
 def index_corpus(paths: Sequence[str | Path], index_dir: str | Path, options: IndexOptions = IndexOptions()) -> IndexReport:
-    """Read ``paths`` and bring the index in ``index_dir`` up to date with them."""
-    corpus = stream_corpus(paths, include=options.include, exclude=options.exclude)
+    """Read ``paths`` and bring the index in ``index_dir`` up to date with them.
+
+    Images are served only from the folders in ``paths`` (a file's own
+    folder) and the roots already in ``options.intake``.
+    """
+    options = replace(options, intake=replace(options.intake, roots=corpus_roots(paths, options.intake.roots)))
+    corpus = stream_corpus(paths, include=options.include, exclude=options.exclude, limits=options.limits)
+    problems = _Problems()
     # A file that could not be read must not take its photos out of the index:
     # deletions wait for a run in which every input was read.
-    report = _index(corpus.read(), Path(index_dir), options, complete=lambda: not corpus.errors)
+    report = _index(corpus.read(), Path(index_dir), options, problems,
+                    complete=lambda: not corpus.errors and not problems.refused)
     if report is None:
         # The rebuild met a file it could not read: a rebuild from incomplete input
         # would drop that file's photos, so read again and update in place instead.
-        corpus = stream_corpus(paths, include=options.include, exclude=options.exclude)
-        report = _update(corpus.read(), Path(index_dir), options, complete=lambda: not corpus.errors)
-    return replace(report, errors=tuple(corpus.errors), files=len(corpus.files))
+        corpus = stream_corpus(paths, include=options.include, exclude=options.exclude, limits=options.limits)
+        problems = _Problems()
+        report = _update(corpus.read(), Path(index_dir), options, problems, complete=lambda: not corpus.errors)
+    errors = (*corpus.errors, *problems.refused)
+    return replace(report, errors=errors, warnings=tuple(problems.warnings), files=len(corpus.files))
 
 
 def index_records(
@@ -118,34 +148,51 @@ def index_records(
     delete_missing: bool = True,
 ) -> IndexReport:
     """Bring the index up to date with these records (and only these, if ``delete_missing``)."""
-    report = _index(records, Path(index_dir), options, complete=lambda: delete_missing)
+    problems = _Problems()
+    report = _index(records, Path(index_dir), options, problems, complete=lambda: delete_missing)
     assert report is not None  # a rebuild is given up only on input found incomplete while read
-    return report
+    return replace(report, errors=tuple(problems.refused), warnings=tuple(problems.warnings))
 
 
 def _index(
-    records: Iterable[CaptionRecord], index_dir: Path, options: IndexOptions, complete: Callable[[], bool]
+    records: Iterable[CaptionRecord],
+    index_dir: Path,
+    options: IndexOptions,
+    problems: _Problems,
+    complete: Callable[[], bool],
 ) -> IndexReport | None:
     """Rebuild or update; ``complete()`` says whether every input was read (known at the end)."""
     if built_by_another_version(index_dir):
-        return _rebuild(records, index_dir, options, complete=lambda: True)
+        return _rebuild(records, index_dir, options, problems, complete=lambda: True)
     if options.rebuild and complete():
-        return _rebuild(records, index_dir, options, complete)
+        return _rebuild(records, index_dir, options, problems, complete)
     # Input already known to be incomplete: update in place (the report says the rebuild was skipped).
-    return _update(records, index_dir, options, complete)
+    return _update(records, index_dir, options, problems, complete)
 
 
 def _update(
-    records: Iterable[CaptionRecord], index_dir: Path, options: IndexOptions, complete: Callable[[], bool]
+    records: Iterable[CaptionRecord],
+    index_dir: Path,
+    options: IndexOptions,
+    problems: _Problems,
+    complete: Callable[[], bool],
 ) -> IndexReport:
-    """Bring the index in ``index_dir`` up to date, deleting what is missing if ``complete()``."""
+    """Bring the index in ``index_dir`` up to date, deleting what is missing if ``complete()``.
+
+    A photo refused by the intake (an unusable id) makes the input incomplete too.
+    """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     tally = _Tally()
-    with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache, _Spill(index_dir) as enrich_later:
+    whole = lambda: complete() and not problems.refused  # noqa: E731
+    with children_die_with_this_process(), \
+            ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache, \
+            ResultCache(index_dir / CACHE_FILE, image_cache_namespace(options.intake.image_limits)) as checks, \
+            _Spill(index_dir) as enrich_later:
+        intake = Intake(options.intake, checks, problems.warnings.append, problems.refused.append)
         states = read_states(index_dir)
-        writes = _writes(records, states, options, tally, enrich_later)
-        recovered, deleted, kept = _write(writes, states, tally, complete, index_dir, cache, options)
+        writes = _writes(intake.prepare(records), states, options, tally, enrich_later)
+        recovered, deleted, kept = _write(writes, states, tally, whole, index_dir, cache, options)
         enriched = _enrich(enrich_later, index_dir, cache, options) if options.entities else 0
     return IndexReport(
         records=tally.records,
@@ -210,14 +257,16 @@ def _write(
 ) -> tuple[int | None, int, int]:
     """Pass 1, the search tier: no trained model; entities where the cache has them.
 
-    Returns the pid of a crashed writer whose lock was cleared, and how many
-    documents were deleted and kept. Deletions go with the last commit, once
-    the whole input has been read and the missing ids are known.
+    All of it is one commit, so a run is all-or-nothing for the collection:
+    every addition, change and removal becomes searchable together, or (if
+    the run is interrupted) none does. Records still stream through in
+    chunks; Whoosh's writers spill to disk as they go. Returns the pid of a
+    crashed writer whose lock was cleared, and how many documents were
+    deleted and kept; deletions come last, once the whole input has been
+    read and the missing ids are known.
     """
     progress = Progress("indexing", None, options.show_progress)
     flag = PENDING if options.entities else PLAIN
-    recovered = None
-    deleted = kept = 0
     chunks = _chunks(writes, key=lambda w: w.record.id)
 
     def prepare(chunk: list[_Write]) -> tuple[list[_Write], dict[str, Any], dict[str, tuple[str, ...]]]:
@@ -226,27 +275,23 @@ def _write(
         cached = cache.get_many([entity_text(r) for r in records]) if options.entities else {}
         return chunk, cached, statuses(records, language=False) if records else {}
 
-    ready = prepare(next(chunks, []))  # at least one commit, for the deletions
-    while ready is not None:
-        chunk, cached, found = ready
-        procs = options.procs if len(chunk) >= PARALLEL_WRITER_THRESHOLD else 1
-        with IndexWriter(index_dir, procs=procs, merge=False) as writer:
-            recovered = recovered or writer.lock.recovered_from
+    ready: tuple[list[_Write], dict[str, Any], dict[str, tuple[str, ...]]] | None = prepare(next(chunks, []))
+    # A second writer process pays off only for a large run, known from a full first chunk.
+    procs = options.procs if len(ready[0]) >= PARALLEL_WRITER_THRESHOLD else 1
+    with IndexWriter(index_dir, procs=procs, merge=True) as writer:
+        while ready is not None:
+            chunk, cached, found = ready
             for write in chunk:
                 entities = cached.get(entity_text(write.record))
                 document = build_document(write.record, entities, flag, found[write.record.id], write.digest)
                 writer.put(document, new=write.new)
                 progress.advance()
-            # The next chunk is read and prepared before this one commits, while
-            # the writer processes are still indexing what they were sent; and
-            # only once the input has ended is this chunk known to be the last.
+            # The next chunk is read and prepared while the writer processes index this one.
             following = next(chunks, None)
             ready = prepare(following) if following is not None else None
-            if ready is None:
-                writer.merge = True
-                deleted, kept = _delete_missing(writer, sorted(set(states) - tally.seen), complete())
+        deleted, kept = _delete_missing(writer, sorted(set(states) - tally.seen), complete())
     progress.finish()
-    return recovered, deleted, kept
+    return writer.lock.recovered_from, deleted, kept
 
 
 def _delete_missing(writer: IndexWriter, missing: list[str], complete: bool) -> tuple[int, int]:
@@ -385,7 +430,11 @@ class _Spill:
 
 
 def _rebuild(
-    records: Iterable[CaptionRecord], index_dir: Path, options: IndexOptions, complete: Callable[[], bool]
+    records: Iterable[CaptionRecord],
+    index_dir: Path,
+    options: IndexOptions,
+    problems: _Problems,
+    complete: Callable[[], bool],
 ) -> IndexReport | None:
     """Build a fresh index beside the old one and swap it in; the cache carries over.
 
@@ -396,7 +445,7 @@ def _rebuild(
     staging.mkdir(parents=True)
     if (index_dir / CACHE_FILE).exists():
         shutil.copy2(index_dir / CACHE_FILE, staging / CACHE_FILE)
-    report = _update(records, staging, replace(options, rebuild=False), complete=lambda: True)
+    report = _update(records, staging, replace(options, rebuild=False), problems, complete=lambda: True)
     if not complete():
         shutil.rmtree(staging, ignore_errors=True)
         return None
