@@ -15,7 +15,7 @@ from flask import Flask
 from jinja2 import PackageLoader, select_autoescape
 
 from ..images import ImageLimits
-from . import error_pages, security, views
+from . import error_pages, load, security, views
 from .negotiation import HTMLSafeJSONProvider
 from .presenters import register_template_helpers
 
@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "SITE_NAME": "captionsearch",
     "AUDIT_CONFIG": None,  # an audit.config.AuditConfig; default: the project's settings
     "IMAGE_LIMITS": ImageLimits(),  # the guard around making a rendition
+    "QUEUE_TIMEOUT": 0.5,  # seconds a request may have queued for a thread (see load.py); 0 = never turn away
 }
 
 
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Location from the request's Host header, which the client controls.
     app.url_map.merge_slashes = False
     app.register_blueprint(views.site)
+    load.init_app(app)
     security.init_app(app)
     error_pages.init_app(app)
     register_template_helpers(app)
