@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import resource
+import socket
 import time
 from typing import Any
 
@@ -43,6 +44,8 @@ MAX_HEADER_BYTES = 32 * 1024  # request line and headers together
 MAX_BODY_BYTES = 1024 * 1024  # the site only answers GET; a body is read only to be refused
 LOOP_SECONDS = 1.0  # the I/O loop wakes at least this often: heartbeat, shutdown, master gone
 MAINTENANCE_SECONDS = 2  # how often slow and idle connections are looked for
+LINGER_SECONDS = 2.0  # after an answer that closes the connection, input is read and dropped this long...
+LINGER_BYTES = 256 * 1024  # ...or up to this much, so that the client gets the answer, not a reset
 SERVER_ERROR_CODES = {400: "bad-request", 413: "too-large", 414: "uri-too-long", 431: "headers-too-large",
                       500: "internal-error", 501: "not-implemented"}
 SERVER_ERROR_MESSAGES = {
@@ -83,11 +86,20 @@ class _ErrorTask(ErrorTask):
 
 
 class _Channel(HTTPChannel):
-    """A connection; remembers since when its unfinished request has been arriving."""
+    """A connection; remembers since when its unfinished request has been arriving, and closes gently.
+
+    Closing a socket that still has unread input makes the kernel send a
+    reset, which can destroy the answer before the client reads it (a 431 for
+    headers the client is still sending). So the connection is first shut for
+    writing, and what the client still sends is read and dropped, for at most
+    LINGER_SECONDS or LINGER_BYTES, before it is closed.
+    """
 
     task_class = _Task
     error_task_class = _ErrorTask
     reading_since: float | None = None
+    lingering_until: float | None = None
+    lingered = 0
 
     def received(self, data: bytes) -> bool:
         started = self.request is not None
@@ -98,6 +110,36 @@ class _Channel(HTTPChannel):
             self.reading_since = time.monotonic()
         return result
 
+    def handle_close(self) -> None:
+        if self.lingering_until is not None or not self.connected:
+            return super().handle_close()
+        try:
+            self.socket.shutdown(socket.SHUT_WR)  # the answer is out: the client sees its end
+        except OSError:
+            return super().handle_close()
+        self.lingering_until = time.monotonic() + LINGER_SECONDS
+        self.will_close = self.close_when_flushed = False
+
+    def readable(self) -> bool:
+        return True if self.lingering_until is not None else super().readable()
+
+    def writable(self) -> bool:
+        return False if self.lingering_until is not None else super().writable()
+
+    def handle_read(self) -> None:
+        if self.lingering_until is None:
+            return super().handle_read()
+        try:
+            data = self.socket.recv(65536)
+        except OSError:
+            data = b""
+        self.lingered += len(data)
+        if not data or self.lingered > LINGER_BYTES or time.monotonic() > self.lingering_until:
+            super().handle_close()
+
+    def linger_expired(self, now: float) -> bool:
+        return self.lingering_until is not None and now > self.lingering_until
+
 
 class _Server(TcpWSGIServer):
     channel_class = _Channel
@@ -106,10 +148,12 @@ class _Server(TcpWSGIServer):
     def maintenance(self, now: float) -> None:
         """Close idle connections (waitress's own rule) and those too slow to send their request."""
         super().maintenance(now)
-        cutoff = time.monotonic() - self.read_timeout
+        monotonic = time.monotonic()
+        cutoff = monotonic - self.read_timeout
         for channel in list(self.active_channels.values()):
-            since = getattr(channel, "reading_since", None)
-            if since is not None and since < cutoff and not channel.requests:
+            if channel.linger_expired(monotonic):
+                channel.handle_close()
+            elif channel.reading_since is not None and channel.reading_since < cutoff and not channel.requests:
                 channel.will_close = True
 
 
