@@ -22,6 +22,7 @@ IMAGE_MAX_AGE = 365 * 24 * 3600  # image URLs carry a version, so they never cha
 PLACEHOLDER = "image-unavailable.svg"
 PLACEHOLDER_MAX_AGE = 300
 RETRY_AFTER = 2  # seconds, for a request turned away while the server is busy
+AUDIT_RETRY_AFTER = 30  # seconds, while a large collection's audit is being prepared
 HOME_SAMPLE = 8
 HOME_SCAN = 500  # photos looked at to pick recent ones on the home page
 MORE_LIKE_THIS = 6
@@ -80,7 +81,10 @@ def photo(photo_id: str) -> Response:
 @twin_route(site, "/audit")
 def audit() -> Response:
     """The collection's findings by rule and severity."""
-    report = audit_findings.collection_audit(index_dir())
+    report = audit_findings.collection_audit(index_dir(), cache_dir())
+    if report is None:
+        return error_response(503, "The collection's audit is being prepared; this page will show it in a few "
+                              "minutes.", "audit-pending", retry_after=AUDIT_RETRY_AFTER)
     return respond("site/audit.html", report.to_dict, report=report)
 
 
