@@ -1,11 +1,12 @@
-"""Child processes that end with the indexing process that started them.
+"""Child processes that end with the process that started them.
 
 Indexing forks workers (Whoosh's writer processes, the trained pipeline's
 pool). If the indexer is killed outright (``kill -9``, the out-of-memory
 killer), nothing tells them: they would wait on their queues forever. On
 Linux a forked child can ask the kernel for SIGKILL when its parent dies
-(prctl PR_SET_PDEATHSIG); every child forked while indexing asks for it.
-Elsewhere this does nothing.
+(prctl PR_SET_PDEATHSIG); every child forked while indexing asks for it,
+and so does a job the server starts (die_with_parent). Elsewhere this does
+nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def children_die_with_this_process() -> Iterator[None]:
     finally:
         with _lock:
             _active -= 1
+
+
+def die_with_parent() -> None:
+    """Ask for SIGKILL when the process that started this one dies (a job started with subprocess)."""
+    parent = os.getppid()
+    if _ask_for_death_signal() and os.getppid() != parent:
+        os._exit(1)
 
 
 def _hook_forks() -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..audit.config import AuditConfig
+from ..processes import die_with_parent
 
 RESULT_PREFIX = "collection-audit-"
 JOB_NICENESS = 10  # the server's requests come first
@@ -93,6 +94,7 @@ def main(argv: list[str]) -> int:
     from .findings import audit_collection
 
     index_dir, result, settings = argv
+    die_with_parent()  # a server that stops takes its unfinished job with it
     os.nice(JOB_NICENESS)
     config = pickle.loads(Path(settings).read_bytes())
     report = audit_collection(index_dir, config)

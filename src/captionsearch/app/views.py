@@ -14,6 +14,7 @@ from . import findings as audit_findings
 from . import presenters, rule_pages
 from .error_pages import error_payload, error_response
 from .negotiation import respond, twin_route
+from .page_cache import cached_page
 from .params import search_params
 
 site = Blueprint("site", __name__)
@@ -38,7 +39,11 @@ def cache_dir() -> str:
 
 @twin_route(site, "/")
 def home() -> Response:
-    """Search box, collection counts and a few recent photos."""
+    """Search box, collection counts and a few recent photos (rendered once per index version)."""
+    return cached_page("home", index_dir(), _home)
+
+
+def _home() -> Response:
     count = searching.photo_count(index_dir())
     facets = searching.collection_facets(index_dir())
     scanned = islice(searching.all_photos(index_dir()), HOME_SCAN)
@@ -81,6 +86,10 @@ def photo(photo_id: str) -> Response:
 @twin_route(site, "/audit")
 def audit() -> Response:
     """The collection's findings by rule and severity."""
+    return cached_page("audit", index_dir(), _audit, id(audit_findings.audit_config()))
+
+
+def _audit() -> Response:
     report = audit_findings.collection_audit(index_dir(), cache_dir())
     if report is None:
         return error_response(503, "The collection's audit is being prepared; this page will show it in a few "
