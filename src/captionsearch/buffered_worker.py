@@ -56,10 +56,30 @@ SERVER_ERROR_MESSAGES = {
 
 
 class _QueueTimingDispatcher(ThreadedTaskDispatcher):
-    """waitress's thread pool, noting when each request joined the queue."""
+    """waitress's thread pool, noting when each request joined the queue.
 
-    def add_task(self, task: Any) -> None:
-        task.queued_at = time.monotonic()  # the task is the request's channel
+    Once the oldest waiting request has waited longer than ``queue_timeout``,
+    the queue is not keeping up: a new request is then marked as having
+    waited too long already and put at the front, so that a thread turns it
+    away (503, a millisecond of work) at once instead of after its own wait.
+    """
+
+    def __init__(self, queue_timeout: float):
+        super().__init__()
+        self.queue_timeout = queue_timeout
+
+    def add_task(self, task: Any) -> None:  # the task is the request's channel
+        now = time.monotonic()
+        with self.lock:
+            waiting = next((t.queued_at for t in self.queue if not getattr(t, "shed", False)), now)
+            if self.queue_timeout and now - waiting > self.queue_timeout:
+                task.shed = True
+                task.queued_at = now - self.queue_timeout - 1.0  # the app will turn it away
+                self.queue.appendleft(task)
+                self.queue_cv.notify()
+                return
+        task.shed = False
+        task.queued_at = now
         super().add_task(task)
 
 
@@ -165,7 +185,7 @@ class BufferedWorker(Worker):
         _allow_open_files(int(settings["connection_limit"]) + 256)
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # a deep queue is shed, not logged per request
         connections: dict[int, Any] = {}
-        dispatcher = _QueueTimingDispatcher()
+        dispatcher = _QueueTimingDispatcher(float(settings["queue_timeout"]))
         dispatcher.set_thread_count(int(settings["threads"]))
         servers = [self._server(listener, connections, dispatcher, settings) for listener in self.sockets]
         try:
