@@ -105,3 +105,13 @@ def _error_shape_ok(response, method: str) -> bool:
         return True
     error = response.get_json().get("error", {})
     return set(error) == {"status", "code", "message"} and error["status"] == response.status_code
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "\u00b3", "\uff11", "\u0663", "9" * 5000, "-1", "1e3"])
+def test_page_and_limit_take_ascii_whole_numbers_only(fuzz_app, value: str) -> None:
+    app, _ = fuzz_app
+    with app.test_client() as client:
+        for name in ("page", "limit"):
+            response = client.get("/search.json", query_string={"q": "rover", name: value})
+            assert response.status_code == 400, (name, value)
+            assert response.get_json()["error"]["code"] == "bad-request"
