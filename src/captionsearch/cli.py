@@ -252,9 +252,12 @@ def _add_serve(commands: Any) -> None:
     parser = commands.add_parser(
         "serve",
         help="serve the web front end with a production WSGI server",
-        description="Serve search, photo pages and the audit report over HTTP with gunicorn "
-        "(worker processes use both cores; threads serve concurrent requests). The index is "
-        "reopened automatically after 'captionsearch index' changes it.",
+        description="Serve search, photo pages and the audit report over HTTP with gunicorn and "
+        "waitress (worker processes use both cores; each reads requests whole before its threads "
+        "answer them, so slow clients hold no thread, and turns requests away with 503 and "
+        "Retry-After when it falls behind by queue-timeout). The index is reopened automatically "
+        "after 'captionsearch index' changes it. Limits: connection-limit, read-timeout, "
+        "queue-timeout (see 'captionsearch settings').",
     )
     _index_option(parser)
     parser.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
