@@ -111,9 +111,13 @@ def inspect_image(path: str | os.PathLike[str], limits: ImageLimits = DEFAULT_LI
 def file_stamp(path: str | os.PathLike[str]) -> str | None:
     """"mtime_ns:size" of a regular file (changes when the file does), or None."""
     try:
-        info = os.stat(path)
+        return stamp_of(os.stat(path))
     except (OSError, ValueError):
         return None
+
+
+def stamp_of(info: os.stat_result) -> str | None:
+    """The stamp of a file from its stat(), or None when it is not a regular file."""
     return f"{info.st_mtime_ns}:{info.st_size}" if stat.S_ISREG(info.st_mode) else None
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from itertools import islice
 from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator, Sequence
@@ -72,6 +71,7 @@ class Intake:
         self.warn = warn
         self.refuse = refuse
         self._roots = sorted(options.roots, key=len, reverse=True)  # the innermost root first
+        self._paths = _PublicPaths(options.roots)
 
     def prepare(self, records: Iterable[CaptionRecord]) -> Iterator[CaptionRecord]:
         iterator = iter(records)
@@ -133,11 +133,14 @@ class Intake:
                 found[image] = ImageFile("", "", problem=self._outside_message())
                 continue
             root, relative = placed
-            stamp = images.file_stamp(image)
-            if stamp is None and not os.path.lexists(image):
+            try:
+                stamp = images.stamp_of(os.stat(image)) or ""
+            except FileNotFoundError:
                 found[image] = ImageFile(root, relative)  # not there (yet): no warning, a placeholder
-            else:
-                to_check[image] = (root, relative, stamp or "")
+                continue
+            except (OSError, ValueError):
+                stamp = ""  # a link loop, no permission...: the check says which
+            to_check[image] = (root, relative, stamp)
         for image, inspection in self._inspections(to_check, pool).items():
             root, relative, stamp = to_check[image]
             found[image] = ImageFile(root, relative, stamp, inspection.width, inspection.height, inspection.problem)
@@ -182,46 +185,53 @@ class Intake:
     # -- paths --------------------------------------------------------------------------
 
     def _public(self, record: CaptionRecord, image_file: ImageFile | None) -> CaptionRecord:
-        return replace(
-            _public_paths(record, self._roots),
-            parts=tuple(_public_paths(part, self._roots) for part in record.parts),
-            image_file=image_file,
-        )
+        paths = self._paths
+        origins: dict[int, Origin] = {}  # a record and its parts share their Origin objects: each is made once
+        parts = tuple(replace(part, **paths.changes(part, origins)) for part in record.parts)
+        return replace(record, **paths.changes(record, origins), parts=parts, image_file=image_file)
 
 
 def _only_from_the_image(record: CaptionRecord) -> bool:
     return all(part.origin.kind == "metadata" for part in record.parts or (record,))
 
 
-def _public_paths(record: CaptionRecord, roots: Sequence[str]) -> CaptionRecord:
-    return replace(
-        record,
-        image=_public(record.image, roots),
-        srcset=tuple(_public(u, roots) for u in record.srcset),
-        page=_public(record.page, roots),
-        origin=_public_origin(record.origin, tuple(roots)),
-        field_origins=tuple((name, _public_origin(o, tuple(roots))) for name, o in record.field_origins),
-    )
+class _PublicPaths:
+    """Local paths made relative to the innermost corpus root holding them (just the name when none does)."""
 
+    def __init__(self, roots: Sequence[str]):
+        self.roots = tuple(root.rstrip("/") + "/" for root in sorted(roots, key=len, reverse=True))
+        self._files: dict[str, str] = {}  # origin path as given -> shown; few files give many records
 
-def _public(path: str, roots: Sequence[str]) -> str:
-    if not path or is_url(path):
-        return path
-    return _relative_to(os.path.abspath(path), roots)
+    def changes(self, record: CaptionRecord, origins: dict[int, Origin]) -> dict[str, object]:
+        def shown(origin: Origin) -> Origin:
+            if id(origin) not in origins:
+                origins[id(origin)] = self.origin(origin)
+            return origins[id(origin)]
 
+        return {
+            "image": self.path(record.image),
+            "srcset": tuple(self.path(u) for u in record.srcset),
+            "page": self.path(record.page),
+            "origin": shown(record.origin),
+            "field_origins": tuple((name, shown(o)) for name, o in record.field_origins),
+        }
 
-@lru_cache(maxsize=1024)
-def _public_origin(origin: Origin, roots: tuple[str, ...]) -> Origin:
-    # Few files give many records: each origin path is resolved once.
-    return replace(origin, path=_relative_to(os.path.realpath(origin.path), roots))
+    def path(self, path: str) -> str:
+        if not path or is_url(path):
+            return path
+        return self.relative(os.path.abspath(path))
 
+    def origin(self, origin: Origin) -> Origin:
+        shown = self._files.get(origin.path)
+        if shown is None:
+            shown = self._files[origin.path] = self.relative(os.path.realpath(origin.path))
+        return Origin(shown, origin.line, origin.column, origin.kind)
 
-def _relative_to(path: str, roots: Sequence[str]) -> str:
-    """``path`` relative to the innermost root holding it; just its name when none does."""
-    for root in sorted(roots, key=len, reverse=True):
-        if path.startswith(root.rstrip("/") + "/"):
-            return path[len(root.rstrip("/")) + 1 :]
-    return PurePosixPath(path).name
+    def relative(self, path: str) -> str:
+        for root in self.roots:
+            if path.startswith(root):
+                return path[len(root) :]
+        return PurePosixPath(path).name
 
 
 def _keywords_within(keywords: tuple[str, ...], limit: int) -> tuple[str, ...]:
