@@ -217,6 +217,38 @@ class WriterLock:
             return None
 
 
+class IndexLock:
+    """An index's write lock, held without writing: for the whole search tier of a run.
+
+    It is Whoosh's own lock (what an IndexWriter takes) with the pid file
+    beside it, so a run and a writer exclude each other, a crashed run's lock
+    is cleared with a note (``recovered_from``) and a live one is named. The
+    folder is created if need be; the index in it is not opened (it may be
+    another version's, about to be rebuilt).
+    """
+
+    def __init__(self, index_dir: str | os.PathLike[str]):
+        self.index_dir = Path(index_dir)
+        self.pid = WriterLock(self.index_dir)
+        self.recovered_from: int | None = None
+        self._lock: Any = None
+
+    def __enter__(self) -> "IndexLock":
+        from whoosh.filedb.filestore import FileStorage
+
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = FileStorage(str(self.index_dir)).lock(f"{INDEX_NAME}_WRITELOCK")
+        if not self._lock.acquire(blocking=False):
+            raise self.pid.locked_error()
+        self.pid.acquire()
+        self.recovered_from = self.pid.recovered_from
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.pid.release()
+        self._lock.release()
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

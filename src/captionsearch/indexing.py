@@ -17,10 +17,11 @@ Records stream through both passes in chunks of COMMIT_EVERY: what stays in
 memory for a whole run is the id -> state map and the set of ids seen (for
 deletions); the records pass 2 needs wait in a temporary file.
 
-A run is all-or-nothing for the collection: pass 1 is a single commit, so
-its additions, changes and removals become searchable together or not at
-all (an interrupted run leaves the index as it was). Pass 2 only adds
-entities to documents already there; it commits chunk by chunk, and a run
+A run is all-or-nothing for the collection: pass 1 is written into a
+staging copy of the index and swapped in whole (publishing.py), so its
+additions, changes and removals become searchable together or not at all
+(an interrupted run leaves the index as it was). Pass 2 only adds entities
+to documents already there; it commits chunk by chunk, and a run
 interrupted during it is finished by the next one, which re-enriches only
 what is still missing (the results found so far are cached).
 """
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import pickle
 import re
-import shutil
 import tempfile
 import time
 from concurrent.futures import Future
@@ -43,9 +43,10 @@ from .annotate import Annotator, outcome
 from .cache import ResultCache
 from .corpus import ReadLimits, stream_corpus
 from .errors import CorpusError
-from .index import IndexDocument, IndexWriter, built_by_another_version, read_states
+from .index import IndexDocument, IndexLock, IndexWriter, built_by_another_version, read_states
 from .intake import Intake, IntakeOptions, corpus_roots, image_cache_namespace
 from .processes import children_die_with_this_process
+from .publishing import discard, publish, stage
 from .progress import Progress
 from .records import CaptionRecord
 from .status import status_facets, statuses
@@ -163,9 +164,9 @@ def _index(
 ) -> IndexReport | None:
     """Rebuild or update; ``complete()`` says whether every input was read (known at the end)."""
     if built_by_another_version(index_dir):
-        return _rebuild(records, index_dir, options, problems, complete=lambda: True)
+        return _update(records, index_dir, options, problems, complete=lambda: True, fresh=True)
     if options.rebuild and complete():
-        return _rebuild(records, index_dir, options, problems, complete)
+        return _update(records, index_dir, options, problems, complete, fresh=True)
     # Input already known to be incomplete: update in place (the report says the rebuild was skipped).
     return _update(records, index_dir, options, problems, complete)
 
@@ -176,24 +177,33 @@ def _update(
     options: IndexOptions,
     problems: _Problems,
     complete: Callable[[], bool],
-) -> IndexReport:
+    fresh: bool = False,
+) -> IndexReport | None:
     """Bring the index in ``index_dir`` up to date, deleting what is missing if ``complete()``.
 
-    A photo refused by the intake (an unusable id) makes the input incomplete too.
+    Pass 1 is written in a staging copy and swapped in whole (publishing), so
+    the run's changes become searchable all at once; ``fresh`` starts that
+    copy empty (a rebuild), and gives up, returning None with the index as it
+    was, if the input turns out incomplete. A photo refused by the intake (an
+    unusable id) makes the input incomplete too.
     """
     started = time.perf_counter()
-    index_dir.mkdir(parents=True, exist_ok=True)
     tally = _Tally()
     whole = lambda: complete() and not problems.refused  # noqa: E731
-    with children_die_with_this_process(), \
-            ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache, \
-            ResultCache(index_dir / CACHE_FILE, image_cache_namespace(options.intake.image_limits)) as checks, \
-            _Spill(index_dir) as enrich_later:
-        intake = Intake(options.intake, checks, problems.warnings.append, problems.refused.append)
-        states = read_states(index_dir)
-        writes = _writes(intake.prepare(records), states, options, tally, enrich_later)
-        recovered, deleted, kept = _write(writes, states, tally, whole, index_dir, cache, options)
-        enriched = _enrich(enrich_later, index_dir, cache, options) if options.entities else 0
+    with children_die_with_this_process(), _Spill.beside(index_dir) as enrich_later:
+        with IndexLock(index_dir) as lock:
+            staging = stage(index_dir, fresh)
+            try:
+                deleted, kept = _search_tier(records, index_dir, staging, options, problems, tally, whole, enrich_later)
+            except BaseException:
+                discard(staging)
+                raise
+            if fresh and not complete():
+                discard(staging)
+                return None
+            publish(staging, index_dir)
+        with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache:
+            enriched = _enrich(enrich_later, index_dir, cache, options) if options.entities else 0
     return IndexReport(
         records=tally.records,
         added=tally.added,
@@ -203,9 +213,28 @@ def _update(
         kept=kept,
         enriched=enriched,
         seconds=time.perf_counter() - started,
-        recovered_lock_pid=recovered,
-        rebuild_skipped=options.rebuild,
+        recovered_lock_pid=lock.recovered_from,
+        rebuild_skipped=options.rebuild and not fresh,
     )
+
+
+def _search_tier(
+    records: Iterable[CaptionRecord],
+    index_dir: Path,
+    staging: Path,
+    options: IndexOptions,
+    problems: _Problems,
+    tally: _Tally,
+    complete: Callable[[], bool],
+    enrich_later: "_Spill",
+) -> tuple[int, int]:
+    """Pass 1 into ``staging``, from the live index's states; (deleted, kept). The caches stay in the live folder."""
+    with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache, \
+            ResultCache(index_dir / CACHE_FILE, image_cache_namespace(options.intake.image_limits)) as checks:
+        intake = Intake(options.intake, checks, problems.warnings.append, problems.refused.append)
+        states = read_states(staging)
+        writes = _writes(intake.prepare(records), states, options, tally, enrich_later)
+        return _write(writes, states, tally, complete, staging, cache, options)
 
 
 def _cache_namespace(options: IndexOptions) -> str:
@@ -254,19 +283,17 @@ def _write(
     index_dir: Path,
     cache: ResultCache,
     options: IndexOptions,
-) -> tuple[int | None, int, int]:
+) -> tuple[int, int]:
     """Pass 1, the search tier: no trained model; entities where the cache has them.
 
-    All of it is one commit, so a run is all-or-nothing for the collection:
-    every addition, change and removal becomes searchable together, or (if
-    the run is interrupted) none does. Records still stream through in
-    chunks; Whoosh's writers spill to disk as they go. Returns the pid of a
-    crashed writer whose lock was cleared, and how many documents were
-    deleted and kept; deletions come last, once the whole input has been
-    read and the missing ids are known.
+    Returns how many documents were deleted and kept. Deletions go with the
+    last commit, once the whole input has been read and the missing ids are
+    known. The caller writes into a staging copy, so the commits along the
+    way are seen by nobody.
     """
     progress = Progress("indexing", None, options.show_progress)
     flag = PENDING if options.entities else PLAIN
+    deleted = kept = 0
     chunks = _chunks(writes, key=lambda w: w.record.id)
 
     def prepare(chunk: list[_Write]) -> tuple[list[_Write], dict[str, Any], dict[str, tuple[str, ...]]]:
@@ -275,23 +302,26 @@ def _write(
         cached = cache.get_many([entity_text(r) for r in records]) if options.entities else {}
         return chunk, cached, statuses(records, language=False) if records else {}
 
-    ready: tuple[list[_Write], dict[str, Any], dict[str, tuple[str, ...]]] | None = prepare(next(chunks, []))
-    # A second writer process pays off only for a large run, known from a full first chunk.
-    procs = options.procs if len(ready[0]) >= PARALLEL_WRITER_THRESHOLD else 1
-    with IndexWriter(index_dir, procs=procs, merge=True) as writer:
-        while ready is not None:
-            chunk, cached, found = ready
+    ready = prepare(next(chunks, []))  # at least one commit, for the deletions
+    while ready is not None:
+        chunk, cached, found = ready
+        procs = options.procs if len(chunk) >= PARALLEL_WRITER_THRESHOLD else 1
+        with IndexWriter(index_dir, procs=procs, merge=False) as writer:
             for write in chunk:
                 entities = cached.get(entity_text(write.record))
                 document = build_document(write.record, entities, flag, found[write.record.id], write.digest)
                 writer.put(document, new=write.new)
                 progress.advance()
-            # The next chunk is read and prepared while the writer processes index this one.
+            # The next chunk is read and prepared before this one commits, while
+            # the writer processes are still indexing what they were sent; and
+            # only once the input has ended is this chunk known to be the last.
             following = next(chunks, None)
             ready = prepare(following) if following is not None else None
-        deleted, kept = _delete_missing(writer, sorted(set(states) - tally.seen), complete())
+            if ready is None:
+                writer.merge = True
+                deleted, kept = _delete_missing(writer, sorted(set(states) - tally.seen), complete())
     progress.finish()
-    return writer.lock.recovered_from, deleted, kept
+    return deleted, kept
 
 
 def _delete_missing(writer: IndexWriter, missing: list[str], complete: bool) -> tuple[int, int]:
@@ -397,6 +427,12 @@ class _Spill:
     never holds more than one chunk of them.
     """
 
+    @classmethod
+    def beside(cls, index_dir: Path) -> "_Spill":
+        """In the folder that holds the index (the index's own is swapped during a run)."""
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        return cls(index_dir.parent)
+
     def __init__(self, folder: Path):
         self._file: IO[bytes] = tempfile.TemporaryFile(dir=folder)
         self._pending: list[CaptionRecord] = []
@@ -427,35 +463,6 @@ class _Spill:
         if self._pending:
             pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self._pending = []
-
-
-def _rebuild(
-    records: Iterable[CaptionRecord],
-    index_dir: Path,
-    options: IndexOptions,
-    problems: _Problems,
-    complete: Callable[[], bool],
-) -> IndexReport | None:
-    """Build a fresh index beside the old one and swap it in; the cache carries over.
-
-    None, with the old index left as it was, if the input turns out incomplete.
-    """
-    staging = index_dir.with_name(index_dir.name + ".rebuilding")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    if (index_dir / CACHE_FILE).exists():
-        shutil.copy2(index_dir / CACHE_FILE, staging / CACHE_FILE)
-    report = _update(records, staging, replace(options, rebuild=False), problems, complete=lambda: True)
-    if not complete():
-        shutil.rmtree(staging, ignore_errors=True)
-        return None
-    retired = index_dir.with_name(index_dir.name + ".old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if index_dir.exists():
-        index_dir.rename(retired)
-    staging.rename(index_dir)
-    shutil.rmtree(retired, ignore_errors=True)
-    return report
 
 
 def entity_text(record: CaptionRecord) -> str:

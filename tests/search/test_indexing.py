@@ -305,24 +305,18 @@ def test_a_run_is_all_or_nothing_however_many_chunks_it_reads(index_dir: Path, m
     assert searching.photo_count(index_dir) == 5
 
 
-def _children(pid: int) -> list[int]:
+def _running_with(argument: str) -> list[int]:
+    """Live processes whose command line holds ``argument`` (forked workers keep their parent's)."""
     found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for folder in Path("/proc").glob("[0-9]*"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (folder / "cmdline").read_bytes()
+            state = (folder / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
+        if argument.encode() in command and state != "Z":  # a zombie has ended: only init has yet to reap it
+            found.append(int(folder.name))
     return found
-
-
-def _gone(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return True
-    return state == "Z"  # dead, waiting for init to reap it
 
 
 def test_kill_9_of_the_indexer_leaves_no_writer_process_and_the_index_as_it_was(index_dir: Path, tmp_path: Path) -> None:
@@ -333,18 +327,20 @@ def test_kill_9_of_the_indexer_leaves_no_writer_process_and_the_index_as_it_was(
             out.write(f'{{"id": "big-{i}", "image": "https://x.example/{i}.jpg", "caption": "A lander, number {i}."}}\n')
     run = subprocess.Popen([sys.executable, "-m", "captionsearch.cli", "index", str(manifest), "--index", str(index_dir),
                             "--no-entities", "--progress", "never", "-q"], stderr=subprocess.DEVNULL)
-    children: list[int] = []
+    workers: list[int] = []
     deadline = time.monotonic() + 60
-    while not children and run.poll() is None and time.monotonic() < deadline:
-        children = _children(run.pid)
+    while not workers and run.poll() is None and time.monotonic() < deadline:
+        workers = [pid for pid in _running_with(str(manifest)) if pid != run.pid]
         time.sleep(0.02)
     os.kill(run.pid, signal.SIGKILL)
     run.wait(10)
-    assert children, "the run ended before its writer processes started"
+    assert workers, "the run ended before its writer processes started"
     deadline = time.monotonic() + 10
-    while not all(_gone(child) for child in children) and time.monotonic() < deadline:
+    while _running_with(str(manifest)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert all(_gone(child) for child in children), children
+    assert _running_with(str(manifest)) == []
     assert searching.photo_count(index_dir) == 5 and ids("rover", index_dir) == {f"photo-{i}" for i in range(5)}
+    assert index_dir.with_name("index.staging").exists()  # the dead run's copy, never seen by a reader
     report = index_records(collection(6), index_dir, PLAIN)  # the next run takes over the dead one's lock
     assert report.recovered_lock_pid == run.pid and searching.photo_count(index_dir) == 6
+    assert not index_dir.with_name("index.staging").exists()
