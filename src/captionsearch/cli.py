@@ -286,8 +286,9 @@ def _add_settings(commands: Any) -> None:
 
 def run_settings(args: argparse.Namespace) -> int:
     values = load_settings()
+    width = max(len(setting.name) for setting in SETTINGS)
     for setting in SETTINGS:
-        print(f"{setting.name.replace('_', '-'):<12} = {values[setting.name]!r:<18} "
+        print(f"{setting.name.replace('_', '-'):<{width}} = {values[setting.name]!r:<18} "
               f"{setting.help} [env {setting.env_var}]")
     return EXIT_OK
 
