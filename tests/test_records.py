@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from captionsearch.records import CaptionRecord, Origin
+from captionsearch.records import CaptionRecord, ImageFile, Origin
 
 
 def full_record() -> CaptionRecord:
@@ -15,6 +15,7 @@ def full_record() -> CaptionRecord:
         alt="A rover", credit="Cr", date="2019-01-03", keywords=("moon", "rover"), gallery="G", page="p.html",
         srcset=("a-2x.jpg",), long_description="L", width=1600, height=900,
         field_origins=(("alt", page),), parts=(part,),
+        image_file=ImageFile("/c", "a.jpg", "17:2048", 1600, 900),
     )
 
 
@@ -31,3 +32,11 @@ def test_content_hash_changes_with_content_only() -> None:
     assert record.content_hash() == full_record().content_hash()
     assert record.with_changes(caption="Other").content_hash() != record.content_hash()
     assert record.with_changes(keywords=("moon",)).content_hash() != record.content_hash()
+
+
+def test_a_record_without_an_image_file_hashes_as_before_and_one_with_it_changes_with_the_file() -> None:
+    record = full_record()
+    plain = record.with_changes(image_file=None)
+    assert "image_file" not in plain.to_dict()
+    changed = record.with_changes(image_file=ImageFile("/c", "a.jpg", "18:2048", 1600, 900))
+    assert len({plain.content_hash(), record.content_hash(), changed.content_hash()}) == 3

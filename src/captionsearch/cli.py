@@ -2,7 +2,8 @@
 
 Exit codes, for every command: 0 success; 1 a search found nothing or an
 audit found failing problems; 2 a usage, configuration or input error
-(for ``index``: some files could not be read; everything else was indexed).
+(for ``index``: some input could not be read or was indexed with a warning,
+one line each; everything else was indexed).
 """
 
 from __future__ import annotations
@@ -116,7 +117,10 @@ def _add_index(commands: Any) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
+    from .corpus import ReadLimits
+    from .images import ImageLimits
     from .indexing import IndexOptions, index_corpus
+    from .intake import IntakeOptions
     from .progress import progress_wanted
 
     settings = load_settings(_overrides(args, "index_dir", "entities", "pipeline", "progress"))
@@ -130,10 +134,18 @@ def run_index(args: argparse.Namespace) -> int:
         rebuild=args.rebuild,
         include=tuple(args.include),
         exclude=tuple(args.exclude),
+        limits=ReadLimits.from_settings(settings),
+        intake=IntakeOptions(
+            roots=tuple(os.path.realpath(root) for root in settings["image_roots"]),
+            max_text_chars=settings["max_text_chars"],
+            image_limits=ImageLimits.from_settings(settings),
+        ),
     )
     report = index_corpus(paths, settings["index_dir"], options)
     for error in report.errors:
         print(f"captionsearch: error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"captionsearch: warning: {warning}", file=sys.stderr)
     if report.recovered_lock_pid:
         print(f"captionsearch: note: cleared a stale lock left by process {report.recovered_lock_pid}, "
               "which is no longer running; its unfinished changes were discarded", file=sys.stderr)
@@ -142,8 +154,9 @@ def run_index(args: argparse.Namespace) -> int:
               "the index was updated in place instead", file=sys.stderr)
     if not args.quiet:
         print(_index_summary(report, settings["index_dir"]))
-    if report.errors:
-        print(f"captionsearch: {len(report.errors)} input problem(s); everything else was indexed. "
+    problems = len(report.errors) + len(report.warnings)
+    if problems:
+        print(f"captionsearch: {problems} input problem(s); everything else was indexed. "
               "Fix the files named above and run again.", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
@@ -235,7 +248,8 @@ def _format_hit(hit: Any, color: bool) -> str:
         for entity in hit.entities:
             groups.setdefault(entity.group, []).append(entity.text)
         lines.append("     entities: " + "; ".join(f"{g}: {', '.join(t)}" for g, t in groups.items()))
-    lines.append(f"     image: {_display_path(hit.record.image)}   id: {hit.record.id}")
+    shown = hit.record.image_file.location if hit.record.image_file and hit.record.image_file.root else hit.record.image
+    lines.append(f"     image: {_display_path(shown)}   id: {hit.record.id}")
     return "\n".join(lines) + "\n"
 
 
@@ -264,9 +278,12 @@ def _add_serve(commands: Any) -> None:
     parser = commands.add_parser(
         "serve",
         help="serve the web front end with a production WSGI server",
-        description="Serve search, photo pages and the audit report over HTTP with gunicorn "
-        "(worker processes use both cores; threads serve concurrent requests). The index is "
-        "reopened automatically after 'captionsearch index' changes it.",
+        description="Serve search, photo pages and the audit report over HTTP with gunicorn and "
+        "waitress (worker processes use both cores; each reads requests whole before its threads "
+        "answer them, so slow clients hold no thread, and turns requests away with 503 and "
+        "Retry-After when it falls behind by queue-timeout). The index is reopened automatically "
+        "after 'captionsearch index' changes it. Limits: connection-limit, read-timeout, "
+        "queue-timeout (see 'captionsearch settings').",
     )
     _index_option(parser)
     parser.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
@@ -312,8 +329,9 @@ def run_settings(args: argparse.Namespace) -> int:
          audit_sources),
     ):
         print(table)
+        width = max(len(s.key) for s in declared)
         for setting in declared:
-            print(f"  {setting.key:<18} = {values[setting.name]!r:<20} from {sources[setting.name]} "
+            print(f"  {setting.key:<{width}} = {values[setting.name]!r:<20} from {sources[setting.name]} "
                   f"(env {setting.env_var})")
     return EXIT_OK
 

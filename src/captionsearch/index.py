@@ -217,6 +217,38 @@ class WriterLock:
             return None
 
 
+class IndexLock:
+    """An index's write lock, held without writing: for the whole search tier of a run.
+
+    It is Whoosh's own lock (what an IndexWriter takes) with the pid file
+    beside it, so a run and a writer exclude each other, a crashed run's lock
+    is cleared with a note (``recovered_from``) and a live one is named. The
+    folder is created if need be; the index in it is not opened (it may be
+    another version's, about to be rebuilt).
+    """
+
+    def __init__(self, index_dir: str | os.PathLike[str]):
+        self.index_dir = Path(index_dir)
+        self.pid = WriterLock(self.index_dir)
+        self.recovered_from: int | None = None
+        self._lock: Any = None
+
+    def __enter__(self) -> "IndexLock":
+        from whoosh.filedb.filestore import FileStorage
+
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = FileStorage(str(self.index_dir)).lock(f"{INDEX_NAME}_WRITELOCK")
+        if not self._lock.acquire(blocking=False):
+            raise self.pid.locked_error()
+        self.pid.acquire()
+        self.recovered_from = self.pid.recovered_from
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.pid.release()
+        self._lock.release()
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -278,6 +310,7 @@ class IndexWriter:
                 self._writer.commit(mergetype=merge_small_segments if self.merge else None, merge=self.merge)
             else:
                 self._writer.cancel()
+                _stop_writer_processes(self._writer)
         finally:
             self.lock.release()
 
@@ -291,6 +324,18 @@ class IndexWriter:
 
     def delete(self, record_id: str) -> None:
         self._writer.delete_by_term("id", record_id)
+
+
+def _stop_writer_processes(writer: Any) -> None:
+    """End a cancelled multi-process writer's processes.
+
+    Whoosh's MpWriter.cancel() only flags its copies of the process objects;
+    the processes themselves would wait on their job queue forever, and keep
+    this process from exiting (multiprocessing joins its children at exit).
+    """
+    for task in getattr(writer, "tasks", ()):
+        task.terminate()
+        task.join(5)
 
 
 SMALL_SEGMENT = 8_000  # live documents; a bulk run writes segments of ~10,000 (20,000 per commit, 2 writers)
@@ -341,6 +386,8 @@ def read_states(index_dir: str | os.PathLike[str]) -> dict[str, str]:
         return {}
     ix = open_index(index_dir)
     with ix.reader() as reader:
+        if not reader.doc_count_all():
+            return {}  # an index of an empty corpus has no segment, and so no column to read
         column = reader.column_reader("state")
         states = {}
         for docnum in reader.all_doc_ids():

@@ -16,13 +16,20 @@ entities, so an unchanged record is skipped without being re-read.
 Records stream through both passes in chunks of COMMIT_EVERY: what stays in
 memory for a whole run is the id -> state map and the set of ids seen (for
 deletions); the records pass 2 needs wait in a temporary file.
+
+A run is all-or-nothing for the collection: pass 1 is written into a
+staging copy of the index and swapped in whole (publishing.py), so its
+additions, changes and removals become searchable together or not at all
+(an interrupted run leaves the index as it was). Pass 2 only adds entities
+to documents already there; it commits chunk by chunk, and a run
+interrupted during it is finished by the next one, which re-enriches only
+what is still missing (the results found so far are cached).
 """
 
 from __future__ import annotations
 
 import pickle
 import re
-import shutil
 import tempfile
 import time
 from concurrent.futures import Future
@@ -34,9 +41,12 @@ from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 from . import nlp
 from .annotate import Annotator, outcome
 from .cache import ResultCache
-from .corpus import stream_corpus
+from .corpus import ReadLimits, stream_corpus
 from .errors import CorpusError
-from .index import IndexDocument, IndexWriter, built_by_another_version, read_states
+from .index import IndexDocument, IndexLock, IndexWriter, built_by_another_version, read_states
+from .intake import Intake, IntakeOptions, corpus_roots, image_cache_namespace
+from .processes import children_die_with_this_process
+from .publishing import discard, publish, stage
 from .progress import Progress
 from .records import CaptionRecord
 from .status import status_facets, statuses
@@ -63,6 +73,15 @@ class IndexReport:
     files: int = 0
     kept: int = 0
     rebuild_skipped: bool = False
+    warnings: tuple[CorpusError, ...] = ()  # problems the photos were indexed despite (a bad image, cut text)
+
+
+@dataclass
+class _Problems:
+    """What a run's intake found: warnings (the record was indexed) and refusals (it was not)."""
+
+    warnings: list[CorpusError] = field(default_factory=list)
+    refused: list[CorpusError] = field(default_factory=list)
 
 
 @dataclass
@@ -95,20 +114,32 @@ class IndexOptions:
     rebuild: bool = False
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    limits: ReadLimits = ReadLimits()
+    # Roots and text/image limits; index_corpus() adds the folders it is given to the roots.
+    intake: IntakeOptions = IntakeOptions()
 
 
 def index_corpus(paths: Sequence[str | Path], index_dir: str | Path, options: IndexOptions = IndexOptions()) -> IndexReport:
-    """Read ``paths`` and bring the index in ``index_dir`` up to date with them."""
-    corpus = stream_corpus(paths, include=options.include, exclude=options.exclude)
+    """Read ``paths`` and bring the index in ``index_dir`` up to date with them.
+
+    Images are served only from the folders in ``paths`` (a file's own
+    folder) and the roots already in ``options.intake``.
+    """
+    options = replace(options, intake=replace(options.intake, roots=corpus_roots(paths, options.intake.roots)))
+    corpus = stream_corpus(paths, include=options.include, exclude=options.exclude, limits=options.limits)
+    problems = _Problems()
     # A file that could not be read must not take its photos out of the index:
     # deletions wait for a run in which every input was read.
-    report = _index(corpus.read(), Path(index_dir), options, complete=lambda: not corpus.errors)
+    report = _index(corpus.read(), Path(index_dir), options, problems,
+                    complete=lambda: not corpus.errors and not problems.refused)
     if report is None:
         # The rebuild met a file it could not read: a rebuild from incomplete input
         # would drop that file's photos, so read again and update in place instead.
-        corpus = stream_corpus(paths, include=options.include, exclude=options.exclude)
-        report = _update(corpus.read(), Path(index_dir), options, complete=lambda: not corpus.errors)
-    return replace(report, errors=tuple(corpus.errors), files=len(corpus.files))
+        corpus = stream_corpus(paths, include=options.include, exclude=options.exclude, limits=options.limits)
+        problems = _Problems()
+        report = _update(corpus.read(), Path(index_dir), options, problems, complete=lambda: not corpus.errors)
+    errors = (*corpus.errors, *problems.refused)
+    return replace(report, errors=errors, warnings=tuple(problems.warnings), files=len(corpus.files))
 
 
 def index_records(
@@ -118,35 +149,61 @@ def index_records(
     delete_missing: bool = True,
 ) -> IndexReport:
     """Bring the index up to date with these records (and only these, if ``delete_missing``)."""
-    report = _index(records, Path(index_dir), options, complete=lambda: delete_missing)
+    problems = _Problems()
+    report = _index(records, Path(index_dir), options, problems, complete=lambda: delete_missing)
     assert report is not None  # a rebuild is given up only on input found incomplete while read
-    return report
+    return replace(report, errors=tuple(problems.refused), warnings=tuple(problems.warnings))
 
 
 def _index(
-    records: Iterable[CaptionRecord], index_dir: Path, options: IndexOptions, complete: Callable[[], bool]
+    records: Iterable[CaptionRecord],
+    index_dir: Path,
+    options: IndexOptions,
+    problems: _Problems,
+    complete: Callable[[], bool],
 ) -> IndexReport | None:
     """Rebuild or update; ``complete()`` says whether every input was read (known at the end)."""
     if built_by_another_version(index_dir):
-        return _rebuild(records, index_dir, options, complete=lambda: True)
+        return _update(records, index_dir, options, problems, complete=lambda: True, fresh=True)
     if options.rebuild and complete():
-        return _rebuild(records, index_dir, options, complete)
+        return _update(records, index_dir, options, problems, complete, fresh=True)
     # Input already known to be incomplete: update in place (the report says the rebuild was skipped).
-    return _update(records, index_dir, options, complete)
+    return _update(records, index_dir, options, problems, complete)
 
 
 def _update(
-    records: Iterable[CaptionRecord], index_dir: Path, options: IndexOptions, complete: Callable[[], bool]
-) -> IndexReport:
-    """Bring the index in ``index_dir`` up to date, deleting what is missing if ``complete()``."""
+    records: Iterable[CaptionRecord],
+    index_dir: Path,
+    options: IndexOptions,
+    problems: _Problems,
+    complete: Callable[[], bool],
+    fresh: bool = False,
+) -> IndexReport | None:
+    """Bring the index in ``index_dir`` up to date, deleting what is missing if ``complete()``.
+
+    Pass 1 is written in a staging copy and swapped in whole (publishing), so
+    the run's changes become searchable all at once; ``fresh`` starts that
+    copy empty (a rebuild), and gives up, returning None with the index as it
+    was, if the input turns out incomplete. A photo refused by the intake (an
+    unusable id) makes the input incomplete too.
+    """
     started = time.perf_counter()
-    index_dir.mkdir(parents=True, exist_ok=True)
     tally = _Tally()
-    with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache, _Spill(index_dir) as enrich_later:
-        states = read_states(index_dir)
-        writes = _writes(records, states, options, tally, enrich_later)
-        recovered, deleted, kept = _write(writes, states, tally, complete, index_dir, cache, options)
-        enriched = _enrich(enrich_later, index_dir, cache, options) if options.entities else 0
+    whole = lambda: complete() and not problems.refused  # noqa: E731
+    with children_die_with_this_process(), _Spill.beside(index_dir) as enrich_later:
+        with IndexLock(index_dir) as lock:
+            staging = stage(index_dir, fresh)
+            try:
+                deleted, kept = _search_tier(records, index_dir, staging, options, problems, tally, whole, enrich_later)
+            except BaseException:
+                discard(staging)
+                raise
+            if fresh and not complete():
+                discard(staging)
+                return None
+            publish(staging, index_dir)
+        with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache:
+            enriched = _enrich(enrich_later, index_dir, cache, options) if options.entities else 0
     return IndexReport(
         records=tally.records,
         added=tally.added,
@@ -156,9 +213,28 @@ def _update(
         kept=kept,
         enriched=enriched,
         seconds=time.perf_counter() - started,
-        recovered_lock_pid=recovered,
-        rebuild_skipped=options.rebuild,
+        recovered_lock_pid=lock.recovered_from,
+        rebuild_skipped=options.rebuild and not fresh,
     )
+
+
+def _search_tier(
+    records: Iterable[CaptionRecord],
+    index_dir: Path,
+    staging: Path,
+    options: IndexOptions,
+    problems: _Problems,
+    tally: _Tally,
+    complete: Callable[[], bool],
+    enrich_later: "_Spill",
+) -> tuple[int, int]:
+    """Pass 1 into ``staging``, from the live index's states; (deleted, kept). The caches stay in the live folder."""
+    with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache, \
+            ResultCache(index_dir / CACHE_FILE, image_cache_namespace(options.intake.image_limits)) as checks:
+        intake = Intake(options.intake, checks, problems.warnings.append, problems.refused.append)
+        states = read_states(staging)
+        writes = _writes(intake.prepare(records), states, options, tally, enrich_later)
+        return _write(writes, states, tally, complete, staging, cache, options)
 
 
 def _cache_namespace(options: IndexOptions) -> str:
@@ -207,16 +283,16 @@ def _write(
     index_dir: Path,
     cache: ResultCache,
     options: IndexOptions,
-) -> tuple[int | None, int, int]:
+) -> tuple[int, int]:
     """Pass 1, the search tier: no trained model; entities where the cache has them.
 
-    Returns the pid of a crashed writer whose lock was cleared, and how many
-    documents were deleted and kept. Deletions go with the last commit, once
-    the whole input has been read and the missing ids are known.
+    Returns how many documents were deleted and kept. Deletions go with the
+    last commit, once the whole input has been read and the missing ids are
+    known. The caller writes into a staging copy, so the commits along the
+    way are seen by nobody.
     """
     progress = Progress("indexing", None, options.show_progress)
     flag = PENDING if options.entities else PLAIN
-    recovered = None
     deleted = kept = 0
     chunks = _chunks(writes, key=lambda w: w.record.id)
 
@@ -231,7 +307,6 @@ def _write(
         chunk, cached, found = ready
         procs = options.procs if len(chunk) >= PARALLEL_WRITER_THRESHOLD else 1
         with IndexWriter(index_dir, procs=procs, merge=False) as writer:
-            recovered = recovered or writer.lock.recovered_from
             for write in chunk:
                 entities = cached.get(entity_text(write.record))
                 document = build_document(write.record, entities, flag, found[write.record.id], write.digest)
@@ -246,7 +321,7 @@ def _write(
                 writer.merge = True
                 deleted, kept = _delete_missing(writer, sorted(set(states) - tally.seen), complete())
     progress.finish()
-    return recovered, deleted, kept
+    return deleted, kept
 
 
 def _delete_missing(writer: IndexWriter, missing: list[str], complete: bool) -> tuple[int, int]:
@@ -352,6 +427,12 @@ class _Spill:
     never holds more than one chunk of them.
     """
 
+    @classmethod
+    def beside(cls, index_dir: Path) -> "_Spill":
+        """In the folder that holds the index (the index's own is swapped during a run)."""
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        return cls(index_dir.parent)
+
     def __init__(self, folder: Path):
         self._file: IO[bytes] = tempfile.TemporaryFile(dir=folder)
         self._pending: list[CaptionRecord] = []
@@ -382,31 +463,6 @@ class _Spill:
         if self._pending:
             pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self._pending = []
-
-
-def _rebuild(
-    records: Iterable[CaptionRecord], index_dir: Path, options: IndexOptions, complete: Callable[[], bool]
-) -> IndexReport | None:
-    """Build a fresh index beside the old one and swap it in; the cache carries over.
-
-    None, with the old index left as it was, if the input turns out incomplete.
-    """
-    staging = index_dir.with_name(index_dir.name + ".rebuilding")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    if (index_dir / CACHE_FILE).exists():
-        shutil.copy2(index_dir / CACHE_FILE, staging / CACHE_FILE)
-    report = _update(records, staging, replace(options, rebuild=False), complete=lambda: True)
-    if not complete():
-        shutil.rmtree(staging, ignore_errors=True)
-        return None
-    retired = index_dir.with_name(index_dir.name + ".old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if index_dir.exists():
-        index_dir.rename(retired)
-    staging.rename(index_dir)
-    shutil.rmtree(retired, ignore_errors=True)
-    return report
 
 
 def entity_text(record: CaptionRecord) -> str:

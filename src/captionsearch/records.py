@@ -37,6 +37,38 @@ class Origin:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+@dataclass(frozen=True, slots=True)
+class ImageFile:
+    """The local file behind a record's ``image``, as indexing found it (see images.inspect_image).
+
+    ``root`` is the corpus folder the file is served from and ``path`` the
+    file relative to it; ``stamp`` ("mtime_ns:size") says which version of
+    the file was checked. ``problem`` says why it cannot be shown (refused,
+    unreadable, too large); a file that does not exist has no stamp and no
+    problem. ``root`` is the only absolute path a stored record keeps, and
+    nothing the site shows includes it.
+    """
+
+    root: str
+    path: str
+    stamp: str = ""
+    width: int = 0
+    height: int = 0
+    problem: str = ""
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.stamp and not self.problem and self.width and self.height)
+
+    @property
+    def location(self) -> str:
+        """The file's absolute path, or "" for a refused image."""
+        return f"{self.root.rstrip('/')}/{self.path}" if self.root else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in ("root", "path", "stamp", "width", "height", "problem")}
+
+
 @dataclass(frozen=True)
 class CaptionRecord:
     """One photo.
@@ -64,6 +96,7 @@ class CaptionRecord:
     height: int | None = None
     field_origins: tuple[tuple[str, Origin], ...] = ()
     parts: tuple["CaptionRecord", ...] = field(default=(), compare=False)
+    image_file: ImageFile | None = None  # set by indexing; readers leave it None
 
     def origin_of(self, name: str) -> Origin:
         """Where the value of field ``name`` came from."""
@@ -90,6 +123,8 @@ class CaptionRecord:
         data["srcset"] = list(self.srcset)
         data["field_origins"] = {name: o.to_dict() for name, o in self.field_origins}
         data["parts"] = [p.to_dict(with_parts=False) for p in self.parts] if with_parts else []
+        if self.image_file is not None:  # absent, not null: the hash of a record without one is unchanged
+            data["image_file"] = self.image_file.to_dict()
         return data
 
     @classmethod
@@ -103,6 +138,8 @@ class CaptionRecord:
             (name, Origin(**o)) for name, o in (data.get("field_origins") or {}).items()
         )
         values["parts"] = tuple(cls.from_dict(p) for p in data.get("parts") or ())
+        if data.get("image_file"):
+            values["image_file"] = ImageFile(**data["image_file"])
         return cls(**values)
 
     def with_changes(self, **changes: Any) -> "CaptionRecord":
@@ -113,6 +150,28 @@ _SCALAR_FIELDS = (
     "id", "image", "title", "caption", "alt", "credit", "date",
     "gallery", "page", "long_description", "width", "height",
 )  # fmt: skip
+
+
+MAX_ID_LENGTH = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def id_problem(record_id: str) -> str | None:
+    """Why ``record_id`` cannot name a photo page (/photo/<id>), or None.
+
+    A "/" would split the address into two path segments (the page could
+    never be reached), "." and ".." are folded away by browsers, and control
+    characters cannot be typed or shown.
+    """
+    if "/" in record_id:
+        return f"id {record_id[:60]!r} contains '/', which a web address cannot hold in one part"
+    if record_id in (".", ".."):
+        return f"id {record_id!r} is not a usable name"
+    if _CONTROL.search(record_id):
+        return f"id {record_id[:60]!r} contains control characters"
+    if len(record_id) > MAX_ID_LENGTH:
+        return f"id is {len(record_id):,} characters long, over {MAX_ID_LENGTH}"
+    return None
 
 
 def slugify(text: str, max_length: int = 48) -> str:

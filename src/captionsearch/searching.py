@@ -8,6 +8,7 @@ returned holds a Whoosh object; the shared searcher stays open in a pool
 from __future__ import annotations
 
 import atexit
+import heapq
 import math
 import threading
 import time
@@ -362,15 +363,27 @@ def _segments(text: str, tokens: list[nlp.Token], marked: list[bool]) -> tuple[S
 
 
 def _facet_groups(counts: dict[str, int], filters: Sequence[str]) -> dict[str, tuple[FacetValue, ...]]:
-    groups: dict[str, list[FacetValue]] = {}
-    selected = set(filters)
+    """The FACET_VALUES_SHOWN values of each group to show: selected ones first, then by count, then by name.
+
+    A large collection has thousands of facet values (every person and place
+    named), so only the values that can make the cut are sorted and made
+    into FacetValues: those whose count reaches the group's N-th highest.
+    """
+    groups: dict[str, list[tuple[str, int]]] = {}
     for key, count in counts.items():
         group, _, value = key.partition(":")
-        groups.setdefault(group, []).append(FacetValue(group, value, count, key in selected))
-    return {
-        group: tuple(sorted(values, key=lambda v: (not v.selected, -v.count, v.value.casefold()))[:FACET_VALUES_SHOWN])
-        for group, values in sorted(groups.items())
-    }
+        groups.setdefault(group, []).append((value, count))
+    selected = set(filters)
+    return {group: _shown_values(group, values, selected) for group, values in sorted(groups.items())}
+
+
+def _shown_values(group: str, values: list[tuple[str, int]], selected: set[str]) -> tuple[FacetValue, ...]:
+    if len(values) > FACET_VALUES_SHOWN:
+        cut = heapq.nlargest(FACET_VALUES_SHOWN, (count for _, count in values))[-1]
+        values = [(v, c) for v, c in values if c >= cut or f"{group}:{v}" in selected]
+    chosen = [FacetValue(group, v, c, f"{group}:{v}" in selected) for v, c in values]
+    chosen.sort(key=lambda f: (not f.selected, -f.count, f.value.casefold()))
+    return tuple(chosen[:FACET_VALUES_SHOWN])
 
 
 def warm_up(index_dir: str | Path, frequent_terms: bool = False) -> None:

@@ -1,8 +1,12 @@
-"""``captionsearch serve``: the web front end under gunicorn, a production WSGI server.
+"""``captionsearch serve``: the web front end under gunicorn and waitress.
 
-Worker processes (``workers``) use the cores; each runs ``threads`` threads
-(gthread worker) that share one pooled searcher. The app, the tokenizer and
-the commonest words' decoded posting lists are loaded once, before the fork,
+gunicorn is the process manager: it loads the app once, forks ``workers``
+processes to use the cores, restarts one that dies and handles signals.
+Each worker (buffered_worker.BufferedWorker) serves its share of the
+connections with waitress, which reads every request whole without a
+thread, so slow clients hold no thread, and runs the app in ``threads``
+threads that share one pooled searcher. The app, the tokenizer and the
+commonest words' decoded posting lists are loaded once, before the fork,
 so the workers share those pages; each worker opens its own searcher after
 the fork, so no open index file crosses one (processes sharing a file's read
 position would read each other's bytes).
@@ -21,7 +25,9 @@ from typing import Any, Callable, Mapping
 
 from gunicorn.app.base import BaseApplication
 
-REQUEST_TIMEOUT = 30  # seconds before a stuck worker is restarted
+from .images import ImageLimits
+
+HEARTBEAT_TIMEOUT = 30  # seconds without a sign of life (its I/O loop stuck) before a worker is restarted
 READY_PREFIX = "captionsearch: serving on "
 TRIM_EVERY = 64  # requests a worker serves between handing its freed memory back
 
@@ -34,6 +40,8 @@ def app_config(settings: Mapping[str, Any]) -> dict[str, Any]:
         "INDEX_DIR": index_dir,
         "CACHE_DIR": os.path.abspath(cache_dir),
         "RESULTS_PER_PAGE": int(settings.get("limit") or 10),
+        "IMAGE_LIMITS": ImageLimits.from_settings(settings) if "image_max_pixels" in settings else ImageLimits(),
+        "QUEUE_TIMEOUT": float(settings.get("queue_timeout") or 0),
     }
 
 
@@ -42,10 +50,9 @@ def gunicorn_options(settings: Mapping[str, Any]) -> dict[str, Any]:
         "bind": f"{settings['host']}:{int(settings['port'])}",
         "workers": int(settings["workers"]),
         "threads": int(settings["threads"]),
-        "worker_class": "gthread",
-        "timeout": REQUEST_TIMEOUT,
+        "worker_class": "captionsearch.buffered_worker.BufferedWorker",
+        "timeout": HEARTBEAT_TIMEOUT,
         "graceful_timeout": 10,
-        "keepalive": 5,
         "preload_app": True,  # the app and spaCy's tokenizer in the master, shared by the workers
         "accesslog": settings.get("access_log") or None,
         "errorlog": "-",
@@ -67,14 +74,15 @@ class CaptionSearchServer(BaseApplication):
     """gunicorn configured from our settings, not from its command line."""
 
     def __init__(self, settings: Mapping[str, Any]):
-        self.settings = dict(settings)
+        from .settings import SETTINGS
+
+        self.settings = {**{s.name: s.default for s in SETTINGS}, **settings}
         super().__init__()
 
     def load_config(self) -> None:
         for name, value in gunicorn_options(self.settings).items():
             self.cfg.set(name, value)
         self.cfg.set("post_worker_init", self._warm_worker)
-        self.cfg.set("post_request", _trimming_every(TRIM_EVERY))
 
     def load(self) -> Any:
         """In the master, before the fork: nothing opened here may stay open across it."""
@@ -96,7 +104,7 @@ class CaptionSearchServer(BaseApplication):
         # would copy the shared pages into each worker after the fork.
         gc.freeze()
         release_free_memory()  # what reading left freed is not worth sharing
-        return app
+        return _trimming_every(TRIM_EVERY, app)
 
     def _warm_worker(self, worker: Any) -> None:
         """In each worker, after the fork and before its first request: its own searcher.
@@ -131,15 +139,18 @@ def _find_malloc_trim() -> Callable[[int], int] | None:
 _MALLOC_TRIM = _find_malloc_trim()
 
 
-def _trimming_every(requests: int) -> Callable[..., None]:
-    """A gunicorn post_request hook: release free memory after every ``requests`` requests."""
+def _trimming_every(requests: int, app: Callable[..., Any]) -> Callable[..., Any]:
+    """The WSGI ``app``, releasing free memory after every ``requests`` requests it answers."""
     served = itertools.count(1)
 
-    def post_request(worker: Any, request: Any, environ: Any, response: Any) -> None:
-        if next(served) % requests == 0:
-            release_free_memory()
+    def trimming(environ: Any, start_response: Any) -> Any:
+        try:
+            return app(environ, start_response)
+        finally:
+            if next(served) % requests == 0:
+                release_free_memory()
 
-    return post_request
+    return trimming
 
 
 def run_server(settings: Mapping[str, Any]) -> int:

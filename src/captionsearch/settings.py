@@ -41,6 +41,13 @@ def parse_positive_int(value: Any) -> int:
     return number
 
 
+def parse_positive_float(value: Any) -> float:
+    number = float(value)
+    if not number > 0 or number == float("inf"):
+        raise ValueError(f"expected a number above 0, got {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name, default, help and parser, and the table it lives in.
@@ -98,9 +105,51 @@ SETTINGS: tuple[Setting, ...] = (
         "query_cache_mb",
         256,
         "Memory per searching process for decoded posting lists (MB); "
-        "the least recently used are dropped beyond it.",
+        "the least recently used are dropped beyond it. `serve` fills up to half of it (for at most 10 s) "
+        "with the commonest words' lists before it starts its workers, which share them.",
         parse_positive_int,
     ),
+    # -- what input may hold (index) ------------------------------------------------
+    Setting(
+        "image_roots",
+        (),
+        "Folders images may be served from besides the folders given to 'captionsearch index'; "
+        "an image elsewhere (an absolute path, '../', a symbolic link leading out) is refused at index time. "
+        "A comma-separated list (or a TOML array); relative paths are taken from the working directory.",
+        parse_list,
+    ),
+    Setting("image_max_pixels", 89_478_485, "Largest image accepted, in pixels (width x height). The default is "
+            "Pillow's own decompression-bomb threshold.", parse_positive_int),
+    Setting("image_max_mb", 50, "Largest image file accepted, in MB.", parse_positive_int),
+    Setting(
+        "max_record_bytes",
+        1_048_576,
+        "Largest manifest entry (a JSON entry, a JSONL line, a CSV row); a larger one is skipped.",
+        parse_positive_int,
+    ),
+    Setting("max_json_depth", 64, "Deepest nesting of lists and objects in one manifest entry.", parse_positive_int),
+    Setting("max_number_digits", 100, "Most digits in a number in a JSON manifest.", parse_positive_int),
+    Setting("max_csv_cell", 131_072, "Most characters in one CSV cell; a row with a longer one is skipped.",
+            parse_positive_int),
+    Setting(
+        "max_text_chars",
+        50_000,
+        "Most characters of one text field (title, caption, alt...) that are indexed and given to spaCy; "
+        "a longer field is cut there, with a warning.",
+        parse_positive_int,
+    ),
+    # -- the server under load (serve) ---------------------------------------------------
+    Setting("connection_limit", 1000, "Open connections each server worker accepts (slow ones included).",
+            parse_positive_int),
+    Setting(
+        "queue_timeout",
+        0.5,
+        "Seconds a fully read request may wait for a free thread; past it the server answers "
+        "503 with Retry-After at once instead of queueing.",
+        parse_positive_float,
+    ),
+    Setting("read_timeout", 15, "Seconds a client has to send a whole request before it is disconnected.",
+            parse_positive_int),
 )
 
 

@@ -9,32 +9,32 @@ from pathlib import Path
 from captionsearch.corpus import read_file, stream_corpus
 from captionsearch.corpus.merge import merge_records, merge_stream
 from captionsearch.corpus.references import resolve_image
-from captionsearch.corpus.textfile import read_lines, read_text
+from captionsearch.corpus.textfile import jsonl_lines
 from captionsearch.records import CaptionRecord, Origin
 
 
-def test_lines_are_those_of_the_whole_text(tmp_path: Path) -> None:
+def test_jsonl_lines_end_at_newlines_only(tmp_path: Path) -> None:
     path = tmp_path / "m.jsonl"
     path.write_bytes("\ufeffone\r\ntwo\rthree\n\nfour\u2028five\x85six\nseven".encode("utf-8"))
-    assert list(read_lines(path, report=lambda e: None)) == read_text(path, lambda e: None).splitlines()
+    lines = jsonl_lines(path, 1024, report=lambda e: None)
+    assert [(line.number, line.text) for line in lines] == [
+        (1, "one"), (2, "two\rthree"), (3, ""), (4, "four\u2028five\x85six"), (5, "seven")]
 
 
-def test_a_file_that_is_not_utf8_yields_no_lines_and_names_the_line(tmp_path: Path) -> None:
+def test_a_line_that_is_not_utf8_costs_that_line_only(tmp_path: Path) -> None:
     path = tmp_path / "m.jsonl"
     path.write_bytes(b'{"a": 1}\n' * 3 + "{\"b\": \"caf\u00e9\"}\n".encode("latin-1") + b'{"c": 1}\n')
-    errors: list = []
-    assert read_lines(path, errors.append) is None
-    assert [(e.line, "not UTF-8 text" in str(e)) for e in errors] == [(4, True)]
+    lines = list(jsonl_lines(path, 1024, report=lambda e: None))
+    assert [line.number for line in lines if line.problem] == [4]
+    assert "not UTF-8 text" in lines[3].problem and lines[4].text == '{"c": 1}'
 
 
-def test_a_character_cut_by_the_reading_block_is_still_utf8(tmp_path: Path) -> None:
-    from captionsearch.corpus.textfile import _first_line_not_utf8
-
+def test_an_over_long_line_is_skipped_without_being_held(tmp_path: Path) -> None:
     path = tmp_path / "m.jsonl"
-    path.write_bytes(b"x" * 1023 + "\u00e9\n\u00e9".encode("utf-8"))
-    assert _first_line_not_utf8(path, block=1024) is None
-    path.write_bytes(b"x\n" * 600 + b"\xff")
-    assert _first_line_not_utf8(path, block=1024) == 601
+    path.write_bytes(b'{"a": 1}\n' + b"x" * 5000 + b'\n{"c": 1}')
+    lines = list(jsonl_lines(path, 100, report=lambda e: None))
+    assert [(line.number, line.text) for line in lines if not line.problem] == [(1, '{"a": 1}'), (3, '{"c": 1}')]
+    assert "5,001 bytes, over max-record-bytes (100)" in lines[1].problem
 
 
 def test_images_behind_a_linked_folder_resolve_as_before(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,60 @@ def test_progress_of_a_streamed_input_shows_the_count_and_rate_without_an_eta() 
     bar = Progress("indexing", None, enabled=True, stream=stream)
     bar.advance(3)
     assert bar.line(bar.started + 1).startswith("indexing: 3 (") and "ETA" not in bar.line(bar.started + 1)
+
+
+def test_a_run_is_all_or_nothing_however_many_chunks_it_reads(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index_records(collection(5), index_dir, PLAIN)
+    monkeypatch.setattr(indexing, "COMMIT_EVERY", 2)
+
+    def records_then_failure():
+        for i in range(7):  # four chunks' worth: changes, additions...
+            yield make_record(f"photo-{i}", f"A lander rests in crater {i}.")
+        raise OSError("the disk holding the manifest went away")
+
+    with pytest.raises(OSError):
+        index_records(records_then_failure(), index_dir, PLAIN)
+    assert ids("lander", index_dir) == set()  # ...none of which became searchable
+    assert ids("rover", index_dir) == {f"photo-{i}" for i in range(5)}
+    assert searching.photo_count(index_dir) == 5
+
+
+def _running_with(argument: str) -> list[int]:
+    """Live processes whose command line holds ``argument`` (forked workers keep their parent's)."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (folder / "cmdline").read_bytes()
+            state = (folder / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if argument.encode() in command and state != "Z":  # a zombie has ended: only init has yet to reap it
+            found.append(int(folder.name))
+    return found
+
+
+def test_kill_9_of_the_indexer_leaves_no_writer_process_and_the_index_as_it_was(index_dir: Path, tmp_path: Path) -> None:
+    index_records(collection(5), index_dir, PLAIN)
+    manifest = tmp_path / "photos.jsonl"
+    with manifest.open("w", encoding="utf-8") as out:  # a first chunk large enough for two writer processes
+        for i in range(indexing.PARALLEL_WRITER_THRESHOLD + 1_000):
+            out.write(f'{{"id": "big-{i}", "image": "https://x.example/{i}.jpg", "caption": "A lander, number {i}."}}\n')
+    run = subprocess.Popen([sys.executable, "-m", "captionsearch.cli", "index", str(manifest), "--index", str(index_dir),
+                            "--no-entities", "--progress", "never", "-q"], stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while not workers and run.poll() is None and time.monotonic() < deadline:
+        workers = [pid for pid in _running_with(str(manifest)) if pid != run.pid]
+        time.sleep(0.02)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(10)
+    assert workers, "the run ended before its writer processes started"
+    deadline = time.monotonic() + 10
+    while _running_with(str(manifest)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running_with(str(manifest)) == []
+    assert searching.photo_count(index_dir) == 5 and ids("rover", index_dir) == {f"photo-{i}" for i in range(5)}
+    assert index_dir.with_name("index.staging").exists()  # the dead run's copy, never seen by a reader
+    report = index_records(collection(6), index_dir, PLAIN)  # the next run takes over the dead one's lock
+    assert report.recovered_lock_pid == run.pid and searching.photo_count(index_dir) == 6
+    assert not index_dir.with_name("index.staging").exists()

@@ -73,3 +73,69 @@ def test_records_hosted_elsewhere_render_without_an_image_request(client):
     html = client.get("/photo/remote").get_data(as_text=True)
     assert 'src="https://images.example.org' not in html
     assert 'role="img" aria-label="A rocket lifting off"' in html
+
+
+# -- images that cannot be shown: checked at index time, guarded when served ----------------
+
+
+@pytest.fixture
+def hostile_site(tmp_path: Path):
+    """A corpus whose manifest names good and hostile images (tests/hostile/cases.py), indexed for real."""
+    from captionsearch.app import create_app
+    from captionsearch.images import ImageLimits
+    from captionsearch.indexing import IndexOptions, index_corpus
+    from captionsearch.intake import IntakeOptions
+
+    from ..hostile import cases
+
+    case = cases.image_case(tmp_path / "outside")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    case.write(corpus)
+    limits = ImageLimits(max_bytes=int(case.env["CAPTIONSEARCH_IMAGE_MAX_MB"]) << 20)
+    index_corpus([corpus], tmp_path / "index", IndexOptions(entities=False, intake=IntakeOptions(image_limits=limits)))
+    app = create_app({"INDEX_DIR": str(tmp_path / "index"), "CACHE_DIR": str(tmp_path / "thumbnails")})
+    with app.test_client() as client:
+        yield client, corpus, case
+
+
+def test_a_photo_whose_image_failed_its_check_shows_a_placeholder(hostile_site):
+    client, _, case = hostile_site
+    for photo_id in case.good:
+        page = client.get(f"/photo/{photo_id}")
+        assert page.status_code == 200, photo_id
+        shown = 'class="photo-image image-unavailable"' in page.get_data(as_text=True)
+        assert shown == (photo_id != "img-good"), photo_id
+        data = client.get(f"/photo/{photo_id}.json").get_json()["photo"]
+        assert (data["links"]["thumbnail"] is None) == (photo_id != "img-good"), photo_id
+        response, body = fetch(client, f"/image/{photo_id}/thumb.jpg")
+        assert response.status_code == 200, photo_id
+        assert response.mimetype == ("image/jpeg" if photo_id == "img-good" else "image/svg+xml"), photo_id
+
+
+def test_json_shows_corpus_relative_paths_only(hostile_site, tmp_path: Path):
+    client, _, _ = hostile_site
+    for url in ("/search.json?limit=100", "/photo/img-good.json", "/photo/img-absolute.json", "/audit.json", "/.json"):
+        text = client.get(url).get_data(as_text=True)
+        assert str(tmp_path) not in text and "/tmp/" not in text, url
+    photo = client.get("/photo/img-good.json").get_json()["photo"]
+    assert photo["image"] == "images/good.jpg"
+    assert client.get("/photo/img-absolute.json").get_json()["photo"]["image"] == "secret-1.jpg"
+
+
+def test_an_image_broken_after_indexing_gets_a_placeholder_not_an_error(hostile_site):
+    client, corpus, _ = hostile_site
+    (corpus / "images" / "good.jpg").write_bytes(b"\xff\xd8\xff\xe0 no longer a JPEG")
+    page = client.get("/photo/img-good")  # laid out from the size found when indexed: no image is opened
+    assert page.status_code == 200 and 'width="320" height="240"' in page.get_data(as_text=True)
+    response, _ = fetch(client, "/image/img-good/thumb.jpg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+
+
+def test_an_image_swapped_for_a_link_leading_out_is_not_served(hostile_site, tmp_path: Path):
+    client, corpus, _ = hostile_site
+    good = corpus / "images" / "good.jpg"
+    good.unlink()
+    good.symlink_to(tmp_path / "outside" / "secret-0.jpg")  # a real JPEG, outside the corpus
+    response, _ = fetch(client, "/image/img-good/medium.jpg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"

@@ -14,7 +14,8 @@ from typing import Any, Mapping
 from flask import Flask
 from jinja2 import PackageLoader, select_autoescape
 
-from . import error_pages, security, views
+from ..images import ImageLimits
+from . import error_pages, load, security, views
 from .negotiation import HTMLSafeJSONProvider
 from .presenters import register_template_helpers
 
@@ -28,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FILTERS": 12,
     "SITE_NAME": "captionsearch",
     "AUDIT_CONFIG": None,  # an audit.config.AuditConfig; default: the project's settings
+    "IMAGE_LIMITS": ImageLimits(),  # the guard around making a rendition
+    "QUEUE_TIMEOUT": 0.5,  # seconds a request may have queued for a thread (see load.py); 0 = never turn away
 }
 
 
@@ -48,7 +51,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     app.json = HTMLSafeJSONProvider(app)
+    # "//" in a path is not folded into a redirect: Werkzeug would build its
+    # Location from the request's Host header, which the client controls.
+    app.url_map.merge_slashes = False
     app.register_blueprint(views.site)
+    load.init_app(app)
     security.init_app(app)
     error_pages.init_app(app)
     register_template_helpers(app)

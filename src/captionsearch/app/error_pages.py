@@ -17,6 +17,8 @@ CODES = {
     404: "not-found",
     405: "method-not-allowed",
     413: "too-large",
+    414: "uri-too-long",
+    431: "headers-too-large",
     500: "internal-error",
     503: "index-missing",
 }
@@ -25,8 +27,13 @@ TITLES = {
     400: "That search could not be read",
     404: "Page not found",
     405: "Method not allowed",
+    414: "That address is too long",
     500: "Something went wrong",
     503: "The collection is not indexed yet",
+}
+CODE_TITLES = {
+    "busy": "The server is busy",
+    "audit-pending": "The audit is being prepared",
 }
 
 
@@ -41,11 +48,15 @@ def error_payload(status: int, message: str, code: str | None = None) -> dict[st
     return {"error": {"status": status, "code": code or CODES.get(status, "error"), "message": message}}
 
 
-def error_response(status: int, message: str, code: str | None = None) -> Response:
+def error_response(status: int, message: str, code: str | None = None, retry_after: int | None = None) -> Response:
     payload = error_payload(status, message, code)
     code = payload["error"]["code"]
-    title = TITLES.get(status, "Error")
-    return respond("site/error.html", payload, status, error_status=status, code=code, title=title, message=message)
+    title = CODE_TITLES.get(code) or TITLES.get(status, "Error")
+    response = respond("site/error.html", payload, status, error_status=status, code=code, title=title, message=message)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+        response.cache_control.no_store = True
+    return response
 
 
 def handle_http(exc: HTTPException) -> Response:

@@ -21,7 +21,8 @@ from ..audit.rules import RULES
 from ..audit.runner import audit_records
 from ..errors import CaptionSearchError
 from ..records import CaptionRecord
-from ..searching import all_photos
+from ..searching import all_photos, photo_count
+from . import audit_job
 
 
 @dataclass(frozen=True)
@@ -117,22 +118,36 @@ _PHOTO_CACHE: dict[tuple[str, str, int], tuple[Finding, ...]] = {}
 _PHOTO_LOCK = threading.Lock()
 
 
+AUDIT_INLINE_PHOTOS = 2_000  # above this, a collection is audited by a background process
 _COLLECTION_CACHE: dict[tuple[str, int, int], CollectionAudit] = {}
 _COLLECTION_LOCK = threading.Lock()
 
 
-def collection_audit(index_dir: str) -> CollectionAudit:
-    """Findings of every indexed photo, grouped by rule; recomputed when the index changes."""
+def collection_audit(index_dir: str, work_dir: str) -> CollectionAudit | None:
+    """Findings of every indexed photo, grouped by rule; recomputed when the index changes.
+
+    A collection of up to AUDIT_INLINE_PHOTOS is audited here (one thread
+    computes, the others wait for its result). A larger one is audited by a
+    background process (audit_job) that writes its result in ``work_dir``;
+    until it is there the answer is None, and the page says to come back.
+    """
     config = audit_config()
     key = (os.path.abspath(index_dir), os.stat(index_dir).st_mtime_ns, id(config))
-    with _COLLECTION_LOCK:  # one thread computes, the others wait for its result
-        if key not in _COLLECTION_CACHE:
+    with _COLLECTION_LOCK:
+        if key in _COLLECTION_CACHE:
+            return _COLLECTION_CACHE[key]
+        if photo_count(index_dir) <= AUDIT_INLINE_PHOTOS:
+            report = audit_collection(index_dir, config)
+        else:
+            report = audit_job.prepared(index_dir, config, work_dir)
+        if report is not None:
             _COLLECTION_CACHE.clear()
-            _COLLECTION_CACHE[key] = _audit_collection(index_dir, config)
-        return _COLLECTION_CACHE[key]
+            _COLLECTION_CACHE[key] = report
+        return report
 
 
-def _audit_collection(index_dir: str, config: AuditConfig) -> CollectionAudit:
+def audit_collection(index_dir: str, config: AuditConfig) -> CollectionAudit:
+    """Audit every indexed photo together (rules across photos, such as duplicate alt text, included)."""
     records = [photo.record for photo in all_photos(index_dir)]
     owners = _image_owners(records)
     grouped: dict[str, list[tuple[Finding, str | None]]] = {}

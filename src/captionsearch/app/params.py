@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -63,10 +64,13 @@ def search_params(args: MultiDict[str, str] | Mapping[str, Any]) -> SearchParams
     return SearchParams(query, page, limit, filters)
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits: str.isdigit() also takes "²", which int() refuses
+
+
 def _whole_number(raw: Any, default: int, name: str) -> int:
     if raw in (None, ""):
         return default
     text = str(raw).strip()
-    if not text.isdigit() or len(text) > 6:
+    if not _WHOLE_NUMBER.fullmatch(text):
         raise BadRequest(f"'{name}' must be a whole number, not {text[:20]!r}.")
     return int(text)

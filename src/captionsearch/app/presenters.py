@@ -88,14 +88,18 @@ def _same_words(a: str, b: str) -> bool:
 
 
 def image_urls(record: CaptionRecord, size: str = "thumb") -> dict[str, Any] | None:
-    """src, srcset, width and height of a displayable rendition, or None when the image is not local."""
-    if not images.is_local_image(record.image):
+    """src, srcset, width and height of a displayable rendition, or None (no local image that passed its check).
+
+    Laid out from the size indexing found: no image is opened to render a page.
+    """
+    file = record.image_file
+    if file is None or not file.usable:
         return None
-    version = images.version(record.image)
-    width, height = images.display_size(record.image, size)
+    version = images.version(file.stamp)
+    width, height = images.display_size(file.width, file.height, size)
     candidates: dict[int, str] = {}
     for name in SRCSET_SIZES:  # small originals give the same width for several sizes
-        w, _ = images.display_size(record.image, name)
+        w, _ = images.display_size(file.width, file.height, name)
         candidates.setdefault(w, url_for("site.image", photo_id=record.id, size=name, v=version))
     src = url_for("site.image", photo_id=record.id, size=size, v=version)
     return {
@@ -119,10 +123,11 @@ def _group_rank(group: str) -> tuple[int, str]:
 
 
 def photo_links(record: CaptionRecord) -> dict[str, str | None]:
-    local = images.is_local_image(record.image)
-    version = images.version(record.image) if local else None
+    file = record.image_file
+    version = images.version(file.stamp) if file is not None and file.usable else None
+
     def image(size: str) -> str | None:
-        return url_for("site.image", photo_id=record.id, size=size, v=version) if local else None
+        return url_for("site.image", photo_id=record.id, size=size, v=version) if version else None
 
     return {
         "html": url_for("site.photo", photo_id=record.id),

@@ -7,19 +7,23 @@ from itertools import islice
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
-from PIL import UnidentifiedImageError
 
 from .. import images, searching
 from ..errors import IndexMissing
 from . import findings as audit_findings
 from . import presenters, rule_pages
-from .error_pages import error_payload
+from .error_pages import error_payload, error_response
 from .negotiation import respond, twin_route
+from .page_cache import cached_page
 from .params import search_params
 
 site = Blueprint("site", __name__)
 
 IMAGE_MAX_AGE = 365 * 24 * 3600  # image URLs carry a version, so they never change
+PLACEHOLDER = "image-unavailable.svg"
+PLACEHOLDER_MAX_AGE = 300
+RETRY_AFTER = 2  # seconds, for a request turned away while the server is busy
+AUDIT_RETRY_AFTER = 30  # seconds, while a large collection's audit is being prepared
 HOME_SAMPLE = 8
 HOME_SCAN = 500  # photos looked at to pick recent ones on the home page
 MORE_LIKE_THIS = 6
@@ -35,7 +39,11 @@ def cache_dir() -> str:
 
 @twin_route(site, "/")
 def home() -> Response:
-    """Search box, collection counts and a few recent photos."""
+    """Search box, collection counts and a few recent photos (rendered once per index version)."""
+    return cached_page("home", index_dir(), _home)
+
+
+def _home() -> Response:
     count = searching.photo_count(index_dir())
     facets = searching.collection_facets(index_dir())
     scanned = islice(searching.all_photos(index_dir()), HOME_SCAN)
@@ -78,7 +86,14 @@ def photo(photo_id: str) -> Response:
 @twin_route(site, "/audit")
 def audit() -> Response:
     """The collection's findings by rule and severity."""
-    report = audit_findings.collection_audit(index_dir())
+    return cached_page("audit", index_dir(), _audit, id(audit_findings.audit_config()))
+
+
+def _audit() -> Response:
+    report = audit_findings.collection_audit(index_dir(), cache_dir())
+    if report is None:
+        return error_response(503, "The collection's audit is being prepared; this page will show it in a few "
+                              "minutes.", "audit-pending", retry_after=AUDIT_RETRY_AFTER)
     return respond("site/audit.html", report.to_dict, report=report)
 
 
@@ -120,18 +135,35 @@ def opensearch() -> Response:
 
 @site.route("/image/<photo_id>/<size>.jpg")
 def image(photo_id: str, size: str) -> Any:
-    """A resized image of an indexed photo, by record id: never a path from the request."""
+    """A resized image of an indexed photo, by record id: never a path from the request.
+
+    A photo whose image cannot be made (refused at index time, gone,
+    changed into something unreadable) gets a placeholder, not an error.
+    """
     if size not in images.SIZES:
         abort(404)
     found = searching.get_photo(photo_id, index_dir())
-    if found is None or not images.is_local_image(found.record.image):
-        abort(404)
+    if found is None or found.record.image_file is None:
+        abort(404)  # no such photo, or its image is hosted elsewhere
+    source = images.servable_path(found.record.image_file)
+    if source is None:
+        return _placeholder()
     try:
-        path = images.rendition(found.record.image, size, cache_dir())
-    except (UnidentifiedImageError, OSError) as exc:
-        current_app.logger.warning("cannot resize %s: %s", found.record.image, exc)
-        abort(404)
+        path = images.rendition(source, size, cache_dir(), current_app.config["IMAGE_LIMITS"])
+    except images.RenderingBusy:
+        return error_response(503, "The server is busy making images; try again in a moment.", "busy",
+                              retry_after=RETRY_AFTER)
+    except Exception as exc:  # noqa: BLE001 - an untrusted file may fail to decode in any way
+        current_app.logger.warning("cannot resize %s: %s", found.record.image_file.path, exc)
+        return _placeholder()
     response = send_file(path, mimetype="image/jpeg", max_age=IMAGE_MAX_AGE, conditional=True)
     response.cache_control.public = True
     response.cache_control.immutable = True
+    return response
+
+
+def _placeholder() -> Response:
+    response = current_app.send_static_file(PLACEHOLDER)
+    response.cache_control.max_age = PLACEHOLDER_MAX_AGE  # short: a fixed image shows after the next index run
+    response.cache_control.public = True
     return response

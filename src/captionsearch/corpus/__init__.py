@@ -9,6 +9,9 @@ stream_corpus() does the same for the indexer without holding every record.
 
 from __future__ import annotations
 
+import errno
+import glob
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -22,9 +25,11 @@ from .discovery import (
     MARKDOWN_EXTENSIONS,
     SUPPORTED_EXTENSIONS,
     corpus_root,
+    is_supported,
     iter_corpus_files,
 )
 from .html import read_html
+from .limits import DEFAULT_LIMITS, ReadLimits
 from .manifest import read_manifest
 from .markdown import read_markdown
 from .merge import drop_duplicate_entries, merge_stream
@@ -35,6 +40,7 @@ from .textfile import Report
 __all__ = [
     "CorpusResult",
     "CorpusStream",
+    "ReadLimits",
     "SUPPORTED_EXTENSIONS",
     "iter_corpus_files",
     "read_corpus",
@@ -63,12 +69,14 @@ class CorpusStream:
     files: tuple[Path, ...]
     root: str
     errors: list[CorpusError] = field(default_factory=list)
+    limits: ReadLimits = DEFAULT_LIMITS
 
     def read(self) -> Iterator[CaptionRecord]:
         """One merged record per photo, in reading order (photos with several sources last)."""
         forget_resolved_folders()  # the file system may have changed since the last reading
         shared = self._shared_images()
-        yield from merge_stream(_read_files(self.files, self.errors.append), self.root, self.errors.append, shared)
+        records = _read_files(self.files, self.errors.append, self.limits)
+        yield from merge_stream(records, self.root, self.errors.append, shared)
 
     def _shared_images(self) -> set[str]:
         """The images that more than one record describes, found by a first, silent reading.
@@ -86,16 +94,20 @@ class CorpusStream:
 
     def _images(self) -> Iterator[str]:
         texts = [path for path in self.files if path.suffix.lower() not in IMAGE_EXTENSIONS]
-        for record in drop_duplicate_entries(_read_files(texts, _ignore), _ignore):
+        for record in drop_duplicate_entries(_read_files(texts, _ignore, self.limits), _ignore):
             yield record.image
         for path in self.files:
             if path.suffix.lower() in IMAGE_EXTENSIONS:
                 yield path.resolve().as_posix()
 
 
-def _read_files(paths: Sequence[Path], report: Report) -> Iterator[CaptionRecord]:
+def _read_files(paths: Sequence[Path], report: Report, limits: ReadLimits) -> Iterator[CaptionRecord]:
     for path in paths:
-        yield from read_file(path, report)
+        try:
+            yield from read_file(path, report, limits)
+        except Exception as exc:  # noqa: BLE001 - whatever a reader trips on costs its file, never the run
+            report(CorpusError(path, f"could not be read: {type(exc).__name__}: {exc}",
+                               hint="the records read before this point were kept; please report this file"))
 
 
 def _ignore(error: CorpusError) -> None:
@@ -106,33 +118,74 @@ def stream_corpus(
     paths: Sequence[str | Path],
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> CorpusStream:
     """The corpus files under ``paths``, ready to be read record by record (see read_corpus)."""
     errors: list[CorpusError] = []
-    files = tuple(iter_corpus_files(paths, include, exclude, report=errors.append))
-    return CorpusStream(files, corpus_root(paths), errors)
+    readable = [given for given in paths if not _given_loop(Path(given), errors.append)]
+    loops = _link_loops(readable, errors.append)
+    files = tuple(iter_corpus_files(readable, include, (*exclude, *loops), report=errors.append))
+    return CorpusStream(files, corpus_root(readable), errors, limits)
+
+
+def _given_loop(path: Path, report: Report) -> bool:
+    if _is_link_loop(path):
+        report(CorpusError(path, "symbolic link loop: it leads back to itself", hint="remove or fix the link"))
+        return True
+    return False
+
+
+def _link_loops(paths: Sequence[str | Path], report: Report) -> list[str]:
+    """Exclude patterns for the files under ``paths`` that are symbolic links in a loop, each reported.
+
+    Listing a folder resolves every file found, and pathlib raises
+    RuntimeError on a loop (a.json -> b.json -> a.json), which would end the
+    run; such a file has nothing to read, so it is reported and left out.
+    """
+    patterns = []
+    for given in map(Path, paths):
+        if not given.is_dir():
+            continue
+        for current, dirs, names in os.walk(given):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in names:
+                path = Path(current, name)
+                if not name.startswith(".") and is_supported(path) and _given_loop(path, report):
+                    patterns.append(glob.escape(path.relative_to(given).as_posix()))
+    return patterns
+
+
+def _is_link_loop(path: Path) -> bool:
+    if not path.is_symlink():
+        return False
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def read_corpus(
     paths: Sequence[str | Path],
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> CorpusResult:
     """Read every corpus file under ``paths`` and merge the records per photo.
 
     Generated ids are relative to the common folder of ``paths``, so they stay
     the same when the whole corpus folder moves.
     """
-    corpus = stream_corpus(paths, include, exclude)
+    corpus = stream_corpus(paths, include, exclude, limits)
     records = sorted(corpus.read(), key=lambda r: r.id)
     return CorpusResult(tuple(records), tuple(corpus.errors), corpus.files)
 
 
-def read_file(path: Path, report: Report) -> Iterator[CaptionRecord]:
+def read_file(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
     """The records of one file, read by the reader for its extension."""
     suffix = path.suffix.lower()
     if suffix in MANIFEST_EXTENSIONS:
-        return read_manifest(path, report)
+        return read_manifest(path, report, limits)
     if suffix in HTML_EXTENSIONS:
         return read_html(path, report)
     if suffix in MARKDOWN_EXTENSIONS:

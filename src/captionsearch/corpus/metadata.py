@@ -24,6 +24,7 @@ from typing import Any, Iterator
 from PIL import Image, IptcImagePlugin, UnidentifiedImageError
 
 from ..errors import CorpusError
+from ..images import ALLOWED_FORMATS
 from ..records import CaptionRecord, Origin
 from . import iptc
 from .textfile import Report
@@ -44,7 +45,7 @@ def read_image_metadata(path: Path, report: Report) -> Iterator[CaptionRecord]:
         with warnings.catch_warnings():
             # Only headers are read, so a huge image costs no memory here.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(path, formats=ALLOWED_FORMATS) as image:  # never EPS (Ghostscript) and the like
                 record = _record(image, path, report)
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         report(CorpusError(path, f"cannot read image: {_reason(exc)}", hint=UNREADABLE_HINT))
@@ -57,7 +58,7 @@ def read_image_metadata(path: Path, report: Report) -> Iterator[CaptionRecord]:
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, UnidentifiedImageError):
-        return "not an image file Pillow recognises"
+        return "not an image of a known type (JPEG, PNG, WebP, TIFF or GIF)"
     return str(exc)
 
 

@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import CorpusError
-from ..records import CaptionRecord, Origin
+from ..records import CaptionRecord, Origin, id_problem
+from .limits import LongNumber
 from .references import resolve_image
 
 TEXT_KEYS = ("title", "caption", "credit", "date", "page", "long_description")
 SIZE_KEYS = ("width", "height")
 _KEYWORD_SEPARATORS = re.compile(r"[,;]")
+_PIXELS = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() also takes "²", which int() refuses
 
 
 class EntryProblem(ValueError):
@@ -36,8 +38,12 @@ def record_from_entry(entry: Any, path: Path, origin: Origin, gallery: str = "")
     image = _text(values, "image")
     if not image:
         raise EntryProblem("photo has no 'image'", "add the image's path or URL")
+    record_id = _text(values, "id")
+    problem = id_problem(record_id) if record_id else None
+    if problem:
+        raise EntryProblem(problem, "use letters, digits, '-', '_' or '.'")
     return CaptionRecord(
-        id=_text(values, "id"),
+        id=record_id,
         image=resolve_image(image, path),
         origin=origin,
         alt=_alt(values),
@@ -56,6 +62,7 @@ def _text(values: Mapping[str, Any], key: str) -> str:
     value = values.get(key)
     if value is None:
         return ""
+    _refuse_long_number(value, key)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise EntryProblem(f"'{key}' is not text", f"write '{key}' as a string")
     return str(value).strip()
@@ -82,8 +89,15 @@ def _size(values: Mapping[str, Any], key: str) -> int | None:
     value = values.get(key)
     if value is None or value == "":
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    _refuse_long_number(value, key)
+    if isinstance(value, str) and _PIXELS.fullmatch(value.strip()):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise EntryProblem(f"'{key}' is not a whole number of pixels", f"write '{key}' like 1600, or leave it out")
     return value
+
+
+def _refuse_long_number(value: Any, key: str) -> None:
+    if isinstance(value, LongNumber):
+        raise EntryProblem(f"'{key}' is a number of {value.digits:,} digits, over max-number-digits ({value.limit})",
+                           f"write '{key}' as a string, or shorten it")

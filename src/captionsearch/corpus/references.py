@@ -53,16 +53,27 @@ def _resolve_local(path: str) -> str:
     """
     folder, name = os.path.split(os.path.join(os.getcwd(), path))  # absolute: the cache outlives a chdir
     if name in ("", ".", ".."):
-        return Path(path).resolve().as_posix()
+        return _resolved(path)
     resolved = f"{_resolve_folder(folder).rstrip('/')}/{name}"
     if os.path.islink(resolved):
-        return Path(resolved).resolve().as_posix()
+        return _resolved(resolved)
     return resolved
 
 
 @lru_cache(maxsize=256)
 def _resolve_folder(folder: str) -> str:
-    return Path(folder).resolve().as_posix()
+    return _resolved(folder)
+
+
+def _resolved(path: str) -> str:
+    """``Path(path).resolve()``; a symbolic link loop is left as written (the image check reports it).
+
+    pathlib raises RuntimeError on a loop, which would end the whole reading.
+    """
+    try:
+        return Path(path).resolve().as_posix()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path)).as_posix()
 
 
 def forget_resolved_folders() -> None:

@@ -2,17 +2,21 @@
 
 Every text reader goes through read_text(), so a file in another encoding is
 reported the same way whatever its format, instead of being read as mojibake.
+JSONL is read line by line instead (jsonl_lines), so that one bad line costs
+that line only.
 """
 
 from __future__ import annotations
 
-import codecs
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from ..errors import CorpusError
 
 Report = Callable[[CorpusError], None]
+_BOM = b"\xef\xbb\xbf"
+_SKIP_BLOCK = 1 << 20
 
 
 def read_text(path: Path, report: Report) -> str | None:
@@ -30,49 +34,84 @@ def read_text(path: Path, report: Report) -> str | None:
         return None
 
 
-def read_lines(path: Path, report: Report) -> Iterator[str] | None:
-    """The file's lines as read_text(...).splitlines() gives them, without the whole text in memory.
+@dataclass(frozen=True)
+class Line:
+    """One line of a JSONL file: its text, or why it cannot be used (``problem`` and ``hint``)."""
 
-    None after reporting why not, like read_text: the file is checked to be
-    UTF-8 first, so a file that is not yields no lines at all.
+    number: int
+    text: str = ""
+    problem: str = ""
+    hint: str = ""
+
+
+def jsonl_lines(path: Path, max_bytes: int, report: Report) -> Iterator[Line] | None:
+    """The lines of a JSONL file, split at "\\n" only, each decoded on its own.
+
+    JSON strings may hold U+2028, U+2029 or U+0085, which str.splitlines()
+    would take for line ends. A line that is not UTF-8, or longer than
+    ``max_bytes``, comes back with a problem and the next line is read as
+    usual; no line is ever held beyond ``max_bytes``. None (after
+    reporting) if the file cannot be opened.
     """
     try:
-        problem_line = _first_line_not_utf8(path)
+        file = path.open("rb")
     except OSError as exc:
         report(CorpusError(path, f"cannot read file: {exc.strerror}", hint="check that it exists and is readable"))
         return None
-    if problem_line:
-        report(CorpusError(path, "not UTF-8 text", problem_line, hint="save it as UTF-8"))
-        return None
-    return _lines(path)
+    return _lines(file, max_bytes)
 
 
-def _lines(path: Path) -> Iterator[str]:
-    with path.open("rb") as file:
-        first = True
-        for raw in file:
-            # splitlines() also ends a line at \r, \x85, \u2028 and the like, as the whole text's would.
-            yield from raw.decode("utf-8-sig" if first else "utf-8").splitlines()
-            first = False
-
-
-def _first_line_not_utf8(path: Path, block: int = 1 << 20) -> int | None:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    lines = 0
-    with path.open("rb") as file:
-        while data := file.read(block):
+def _lines(file: BinaryIO, max_bytes: int) -> Iterator[Line]:
+    with file:
+        number = 0
+        while raw := file.readline(max_bytes + 1):
+            number += 1
+            if number == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                size = len(raw) + _skip_rest_of_line(file)
+                yield Line(number, problem=f"line is {size:,} bytes, over max-record-bytes ({max_bytes:,})",
+                           hint="split the entry, or raise max-record-bytes")
+                continue
             try:
-                decoder.decode(data)
+                text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                # A sequence cut by the block boundary is completed from the previous block.
-                start = max(exc.start - len(exc.object) + len(data), 0)
-                return lines + data[:start].count(b"\n") + 1
-            lines += data.count(b"\n")
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return lines + 1
-    return None
+                yield Line(number, problem=f"not UTF-8 text (byte {exc.start + 1} of the line)", hint="save it as UTF-8")
+                continue
+            yield Line(number, text.rstrip("\r\n"))
+
+
+def _skip_rest_of_line(file: BinaryIO) -> int:
+    """Read past the end of an over-long line, a block at a time; the bytes skipped."""
+    skipped = 0
+    while block := file.readline(_SKIP_BLOCK):
+        skipped += len(block)
+        if block.endswith(b"\n"):
+            break
+    return skipped
+
+
+class LineCounter:
+    """Line and column of offsets met in increasing order, counting each newline once.
+
+    line_of() counts from the start of the text every time, which is
+    quadratic over the entries of a large file.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._offset = 0
+        self._line = 1
+
+    def line(self, offset: int) -> int:
+        if offset < self._offset:
+            self._offset, self._line = 0, 1
+        self._line += self.text.count("\n", self._offset, offset)
+        self._offset = offset
+        return self._line
+
+    def column(self, offset: int) -> int:
+        return column_of(self.text, offset)
 
 
 def line_of(text: str, offset: int) -> int:
