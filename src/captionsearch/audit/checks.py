@@ -317,3 +317,8 @@ def find_caption_vague(subject: Subject, ctx: Context) -> Iterator[Hit]:
     reasons = wording.reasons(photo=True) if wording is not None and judged_in(subject.language, caption) else ()
     if reasons:
         yield Hit("default", {"caption": caption, "reason": "; ".join(reasons)})
+
+
+def find_image_unreadable(subject: Subject, ctx: Context) -> Iterator[Hit]:
+    if subject.image_problem and is_exposed(subject):
+        yield Hit("default", {"file": PurePosixPath(subject.resolved_image).name, "problem": subject.image_problem})

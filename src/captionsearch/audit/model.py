@@ -65,6 +65,7 @@ class Subject:
     suppressed: frozenset[str] = frozenset()
     suggestion: str = ""  # the image file's own IPTC Alt Text (Accessibility)
     alt_elsewhere: bool = False  # another source (the page, the image file) gives this photo an alt
+    image_problem: str = ""  # why the local image file cannot be shown ("not an image file..."), if it cannot
 
     @property
     def where(self) -> str:

@@ -164,6 +164,17 @@ _ALL = (
         check=checks.find_alt_duplicate,
     ),
     Rule(
+        id="image-unreadable",
+        severity="warning",
+        wcag=("1.1.1",),
+        techniques=(),
+        description="The image file a page or manifest shows cannot be shown: not an image, damaged, or too large.",
+        help="The image file must be one a browser can show",
+        fix="Re-export the image as a JPEG, PNG or WebP of a sensible size, or point the page at the right file.",
+        messages={"default": "the image file {file} cannot be shown: {problem}"},
+        check=checks.find_image_unreadable,
+    ),
+    Rule(
         id="caption-missing",
         severity="notice",
         wcag=("1.1.1",),

@@ -9,6 +9,7 @@ a suggestion has to be drafted from a caption.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -127,7 +128,25 @@ def read_subjects(
     merged = merge_records(records, corpus_root(paths), errors.append)
     from_records = list(record_subjects(merged, alts_on_pages))
     coverage.records = len(from_records)
-    return subjects + from_records
+    return with_image_problems(subjects + from_records) if "image-unreadable" in config.active_rules() else \
+        subjects + from_records
+
+
+def with_image_problems(subjects: list[Subject]) -> list[Subject]:
+    """Subjects whose local image file exists but cannot be shown, with why (each file checked once)."""
+    from ..images import image_problem  # Pillow: only when the rule runs
+
+    problems: dict[str, str] = {}
+    checked = []
+    for subject in subjects:
+        path = subject.resolved_image
+        if not path or "://" in path or path.startswith("data:") or not os.path.isfile(path):
+            checked.append(subject)
+            continue
+        if path not in problems:
+            problems[path] = image_problem(path) or ""
+        checked.append(replace(subject, image_problem=problems[path]) if problems[path] else subject)
+    return checked
 
 
 def with_metadata_suggestions(subjects: list[Subject], records: list[CaptionRecord]) -> list[Subject]:

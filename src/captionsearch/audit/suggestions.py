@@ -20,6 +20,7 @@ FROM_METADATA = "; the image file's IPTC Alt Text (Accessibility) says \"{sugges
 FROM_CAPTION = "; suggested from its caption: \"{suggestion}\""
 EDITABLE_SOURCES = ("html", "markdown", "component")
 DRAFT_LENGTH = 150  # a draft says what is shown in a sentence; details stay in the caption
+CAPTION_READ = 2_000  # characters of a caption the draft is made from
 
 
 def wants_suggestion(finding: Finding, subject: Subject) -> bool:
@@ -66,7 +67,10 @@ def _same(a: str, b: str) -> bool:
 def _drafts(captions: set[str], config: AuditConfig) -> dict[str, str]:
     from .drafting import draft_alts  # loads spaCy's parser: only when a caption is to be drafted from
 
-    return draft_alts(sorted(captions), config.pipeline, min(config.max_alt_length, DRAFT_LENGTH))
+    # A draft comes from the caption's first sentences: the parser need not read a whole essay.
+    heads = {caption: caption[:CAPTION_READ] for caption in captions}
+    drafts = draft_alts(sorted(set(heads.values())), config.pipeline, min(config.max_alt_length, DRAFT_LENGTH))
+    return {caption: drafts.get(head, "") for caption, head in heads.items()}
 
 
 class _SourceCache:

@@ -9,9 +9,6 @@ stream_corpus() does the same for the indexer without holding every record.
 
 from __future__ import annotations
 
-import errno
-import glob
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -25,7 +22,6 @@ from .discovery import (
     MARKDOWN_EXTENSIONS,
     SUPPORTED_EXTENSIONS,
     corpus_root,
-    is_supported,
     iter_corpus_files,
 )
 from .html import read_html
@@ -122,47 +118,8 @@ def stream_corpus(
 ) -> CorpusStream:
     """The corpus files under ``paths``, ready to be read record by record (see read_corpus)."""
     errors: list[CorpusError] = []
-    readable = [given for given in paths if not _given_loop(Path(given), errors.append)]
-    loops = _link_loops(readable, errors.append)
-    files = tuple(iter_corpus_files(readable, include, (*exclude, *loops), report=errors.append))
-    return CorpusStream(files, corpus_root(readable), errors, limits)
-
-
-def _given_loop(path: Path, report: Report) -> bool:
-    if _is_link_loop(path):
-        report(CorpusError(path, "symbolic link loop: it leads back to itself", hint="remove or fix the link"))
-        return True
-    return False
-
-
-def _link_loops(paths: Sequence[str | Path], report: Report) -> list[str]:
-    """Exclude patterns for the files under ``paths`` that are symbolic links in a loop, each reported.
-
-    Listing a folder resolves every file found, and pathlib raises
-    RuntimeError on a loop (a.json -> b.json -> a.json), which would end the
-    run; such a file has nothing to read, so it is reported and left out.
-    """
-    patterns = []
-    for given in map(Path, paths):
-        if not given.is_dir():
-            continue
-        for current, dirs, names in os.walk(given):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in names:
-                path = Path(current, name)
-                if not name.startswith(".") and is_supported(path) and _given_loop(path, report):
-                    patterns.append(glob.escape(path.relative_to(given).as_posix()))
-    return patterns
-
-
-def _is_link_loop(path: Path) -> bool:
-    if not path.is_symlink():
-        return False
-    try:
-        path.stat()
-    except OSError as exc:
-        return exc.errno == errno.ELOOP
-    return False
+    files = tuple(iter_corpus_files(paths, include, exclude, report=errors.append))
+    return CorpusStream(files, corpus_root(paths), errors, limits)
 
 
 def read_corpus(

@@ -16,6 +16,7 @@ given, its name, or (for ``exclude``) one of its folders, so ``*.csv``,
 
 from __future__ import annotations
 
+import errno
 import os
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
@@ -46,13 +47,29 @@ def iter_corpus_files(
     A path that does not exist, or a file of an unsupported type, is a
     CorpusError: passed to ``report`` if given, raised otherwise.
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in paths:
         for found in _files_of(Path(given), include, exclude, report):
-            key = found.resolve()
-            if key not in seen:
-                seen.add(key)
-                yield found
+            key = os.path.realpath(found)  # unlike Path.resolve, never raises on a link loop
+            if key in seen:
+                continue
+            seen.add(key)
+            if is_link_loop(found):
+                _complain(CorpusError(found, "symbolic link loop: it leads back to itself",
+                                      hint="remove or fix the link"), report)
+                continue
+            yield found
+
+
+def is_link_loop(path: Path) -> bool:
+    """A symbolic link that leads back to itself (a.json -> b.json -> a.json): nothing to read."""
+    if not path.is_symlink():
+        return False
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def corpus_root(paths: Sequence[str | Path]) -> str:
@@ -62,13 +79,15 @@ def corpus_root(paths: Sequence[str | Path]) -> str:
 
 
 def _folder_of(path: Path) -> str:
-    resolved = path.resolve()
+    resolved = Path(os.path.realpath(path))
     return str(resolved if resolved.is_dir() else resolved.parent)
 
 
 def _files_of(path: Path, include: Sequence[str], exclude: Sequence[str], report: Report | None) -> Iterator[Path]:
     if path.is_dir():
         yield from _files_below(path, include, exclude)
+    elif is_link_loop(path):
+        yield path  # reported as a loop by the caller, once
     elif not path.exists():
         _complain(CorpusError(path, "no such file or folder", hint="check the path"), report)
     elif is_supported(path):

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import unquote, urlsplit
 
 from ..errors import CorpusError
 from ..records import CaptionRecord, Origin
-from .html_tree import HEADINGS, URL_SCHEME, Node, decode_html, parse_html, parse_srcset, squash, visible_text
+from . import references
+from .html_tree import HEADINGS, Node, decode_html, parse_html, parse_srcset, squash, visible_text
 
 
 class _Page:
@@ -84,16 +84,12 @@ class _Page:
 
 
 def resolve_image(src: str, page_path: Path) -> str:
-    """An absolute POSIX path for a local src (relative to the page), a URL unchanged.
+    """The canonical image of a src as written in a page (see ``references.resolve_image``).
 
     A root-relative src ("/images/x.jpg") is taken relative to the page's folder,
     the only site root a folder of files has.
     """
-    src = src.strip()
-    if not src or URL_SCHEME.match(src) or src.startswith("//"):
-        return src
-    local = unquote(urlsplit(src).path).lstrip("/")
-    return (page_path.parent / local).resolve().as_posix()
+    return references.resolve_image(src, page_path, site_page=True)
 
 
 def _int_or_none(value: str | None) -> int | None:
