@@ -1,4 +1,4 @@
-"""Markdown reader: inline and reference images, captions, code, lines and columns."""
+"""Markdown reader: inline and reference images, raw HTML and shortcodes, captions, code, lines and columns."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_caption_rules(tmp_path, errors):
     a, b, c, d, e = read(tmp_path, text, errors)
     assert a.caption == "Emphasised caption"
     assert b.caption == "" and c.caption == "" and d.caption == ""
-    assert e.caption == "See the mission page for **more**."
+    assert e.caption == "See the mission page for more."  # the text a reader sees, emphasis and link resolved
 
 
 def test_root_relative_sources_are_relative_to_the_page(tmp_path, errors):
@@ -96,3 +96,14 @@ def test_not_utf8(tmp_path, errors):
     path.write_bytes("![Café](c.jpg)\n".encode("cp1252"))
     assert list(read_markdown(path, errors.append)) == []
     assert "not UTF-8" in str(errors[0])
+
+
+def test_raw_html_shortcodes_and_hostile_brackets(tmp_path, errors):
+    text = ('# Tour\n\n<figure><img src="tram.jpg" alt="A tram in the snow"><figcaption>Line 4 at dawn.</figcaption>'
+            '</figure>\n\n{{< figure src="harbour.jpg" alt="The harbour at dusk" caption="From the pier." >}}\n\n'
+            + "![" + "[" * 50_000 + "\n")
+    tram, harbour = read(tmp_path, text, errors)
+    assert (tram.alt, tram.caption, tram.origin.line, tram.origin.column) == ("A tram in the snow", "Line 4 at dawn.", 3, 9)
+    assert (harbour.alt, harbour.caption, harbour.origin.line, harbour.origin.column) == (
+        "The harbour at dusk", "From the pier.", 5, 1)
+    assert errors == []

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from .alt_markup import html_change, markdown_change
-from .rewrite import line_column, line_starts
+from ..corpus.rewrite import line_column, line_starts
 
 BOM = "\ufeff"
 

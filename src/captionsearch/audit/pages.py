@@ -19,7 +19,8 @@ from typing import Callable, Iterator
 
 from ..corpus.html_tree import NOT_RENDERED, Comment, Node, TreeBuilder, parse_srcset, squash, visible_text
 from . import language as languages
-from . import semantics, templates
+from ..corpus import templates
+from . import semantics
 from .model import Subject, Unaudited
 from .purpose import ImageFacts, classify, is_photo
 

@@ -19,21 +19,9 @@ from typing import Callable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from ..corpus.references import is_url
-from . import templates
+from ..corpus.templates import static_part
 
 STATIC_FOLDERS = ("static", "public")
-_QUOTED_PATH = re.compile(r"""["']([^"'\s]+\.[A-Za-z0-9]{2,5})["']""")
-
-
-def static_part(src: str) -> str:
-    """The part of a templated src that is a path: '/x.png' of '{{ "/x.png" | relative_url }}'."""
-    if not templates.has_code(src):
-        return src.strip()
-    rest = templates.strip(src)
-    if rest:
-        return rest
-    literal = _QUOTED_PATH.search(src)
-    return literal.group(1) if literal else ""
 
 
 class SiteRoots:

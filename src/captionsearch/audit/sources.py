@@ -22,13 +22,13 @@ from typing import Callable, Iterator, Sequence
 from ..corpus.discovery import IMAGE_EXTENSIONS, selected
 from ..corpus.html_tree import decode_html, parse_html
 from ..errors import CorpusError
-from . import markdown as markdown_pages
-from .frontmatter import FrontMatter
+from ..corpus import markdown_render as markdown_pages
+from ..corpus.frontmatter import FrontMatter
 from .model import Subject, Unaudited
 from .pages import Located, PageContext, scan_tree
-from .rewrite import Rewritten, line_column, line_starts
+from ..corpus.rewrite import Rewritten, line_column, line_starts
 from .sites import SiteRoots
-from .templates import prepare
+from ..corpus.templates import Prepared, prepare
 
 PAGE_EXTENSIONS = frozenset(
     ".html .htm .xhtml .shtml .njk .nunjucks .liquid .webc .hbs .handlebars .mustache .jinja .jinja2 .j2 "
@@ -175,7 +175,12 @@ def scan_text(
     tree = parse_html(prepared.text)
     locate = _html_locator(prepared.rewritten)
     subjects, unaudited = scan_tree(tree, PageContext(path, locate, resolve))
-    return PageScan(subjects, prepared.unaudited + unaudited)
+    return PageScan(subjects, unread_calls(prepared, path) + unaudited)
+
+
+def unread_calls(prepared: Prepared, path: str) -> list[Unaudited]:
+    """The image includes and shortcodes a source's template code hides, as images not audited."""
+    return [Unaudited(path, call.line, call.column, call.what, call.reason) for call in prepared.unread]
 
 
 def _decode_text(data: bytes) -> str:
@@ -192,7 +197,7 @@ def _scan_markdown(text: str, path: Path, resolve: Callable[[str], str], jsx: bo
     context = PageContext(str(path), locate, resolve, language=rendered.front_matter.language)
     subjects, unaudited = scan_tree(tree, context)
     subjects += _front_matter_subjects(rendered.front_matter, path, resolve)
-    scan = PageScan(subjects, rendered.prepared.unaudited + unaudited)
+    scan = PageScan(subjects, unread_calls(rendered.prepared, str(path)) + unaudited)
     scan.front_matter_images_without_alt = rendered.front_matter.images_without_alt
     return scan
 

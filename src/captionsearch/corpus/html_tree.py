@@ -192,11 +192,22 @@ def is_hidden_self(node: Node) -> bool:
     )
 
 
+# Elements a browser lays out as blocks (or breaks): their text is set apart from its neighbours'.
+BLOCKS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr "
+    "li main nav ol p pre section table td th tr ul".split()
+)
+
+
 def visible_text(node: Node, with_alt: bool = False) -> str:
-    """Rendered text of ``node``; with ``with_alt``, images count by their alt text."""
+    """Rendered text of ``node``; with ``with_alt``, images count by their alt text.
+
+    Inline elements run into their neighbours ("for <b>more</b>." reads "for more."),
+    blocks are set apart by a space.
+    """
     pieces: list[str] = []
     _collect_text(node, pieces, with_alt)
-    return squash(" ".join(pieces))
+    return squash("".join(pieces))
 
 
 def _collect_text(node: Node, pieces: list[str], with_alt: bool) -> None:
@@ -211,10 +222,13 @@ def _collect_text(node: Node, pieces: list[str], with_alt: bool) -> None:
             continue
         if current.tag == "img" or (current.tag == "input" and current.get("type", "").lower() == "image"):
             if with_alt:
-                pieces.append(current.get("aria-label") or current.get("alt") or "")
+                pieces.append(" " + (current.get("aria-label") or current.get("alt") or "") + " ")
             continue
         if current.tag == "svg" and not with_alt:
             continue
+        if current.tag in BLOCKS:
+            pieces.append(" ")
+            stack.append(" ")  # after its children
         stack.extend(reversed(current.children))  # reversed: they come off in document order
 
 

@@ -1,6 +1,6 @@
 """Front matter: the YAML (``---``) or TOML (``+++``) block at the top of a Markdown page.
 
-The audit reads three things from it: the page's language (``lang``,
+Three things are read from it: the page's language (``lang``,
 ``language``, ``locale``), its title, and images the page's template shows
 with an alt given beside them (``image`` with ``image_alt``, ``cover: {image,
 alt}`` and the like). YAML is read with a small reader of the subset front

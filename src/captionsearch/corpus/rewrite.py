@@ -1,6 +1,6 @@
 """Edits of a source text that remember where everything was.
 
-The audit parses templated sources after rewriting them (template statements
+Templated sources are parsed after rewriting them (template statements
 blanked, image shortcodes turned into the markup they stand for). Findings
 must still point at the file as written, so every rewrite goes through a
 Rewriter, and ``Rewritten.position`` maps a place in the new text back to the

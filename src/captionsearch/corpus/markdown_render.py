@@ -1,11 +1,11 @@
 """Markdown (and MDX) as the page it renders to, with every element traced back to its source.
 
 The file is rendered by markdown-it-py (CommonMark with tables, raw HTML
-allowed) into HTML that the audit scans like any page, so an image written as
-``![alt](src)``, as ``<img>`` inside the Markdown, or as a shortcode gets the
-same accessible-name semantics. Before rendering, template code is rewritten
-(see ``templates``); code blocks and code spans are left as they are, so an
-image shown as code is never audited. While rendering, each Markdown image and
+allowed) into HTML that the indexer and the audit read like any page, so an
+image written as ``![alt](src)``, as ``<img>`` inside the Markdown, or as a
+shortcode is the same image to both. Before rendering, template code is
+rewritten (see ``templates``); code blocks and code spans are left as they
+are, so an image shown as code is never taken for one. While rendering, each Markdown image and
 each HTML start tag gets a ``data-cs-pos`` attribute: its offset in the
 rewritten text, which ``Rewritten`` takes back to a line and column of the
 file as written.

@@ -1,4 +1,4 @@
-"""Template code in audited sources: Liquid/Jekyll, Hugo, Nunjucks, Handlebars, ERB, JSX/MDX.
+"""Template code in site sources: Liquid/Jekyll, Hugo, Nunjucks, Handlebars, ERB, JSX/MDX.
 
 A site's sources are templates: ``{{ "/x.png" | relative_url }}`` in a src,
 ``{% if %}`` around an attribute, ``{{< figure alt="…" >}}`` in place of an
@@ -17,7 +17,7 @@ what the page will show:
 Template expressions left in a value are template code: ``strip`` removes
 them before an alt is measured or judged, and an alt that is nothing else is
 dynamic (decided when the page is built), which the audit reports and does
-not judge. Image calls it cannot read are listed as not audited, with why.
+not judge. Image calls it cannot read are listed (``Prepared.unread``), with why.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .model import Unaudited
 from .rewrite import Rewriter, Rewritten, line_column, line_starts
 
 # Template code inside a value: expressions and statements of the common engines.
@@ -56,6 +55,7 @@ _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 _HUGO_SHORTCODE = re.compile(r"\{\{([<%])\s*(?P<name>[\w./-]+)(?P<params>(?:[^>%]|[>%](?!\}\}))*?)\s*[>%]\}\}", re.S)
 _LIQUID_TAG = re.compile(r"\{%-?\s*(?P<tag>include(?:_relative)?|render|[\w-]+)\s+(?P<params>.*?)\s*/?-?%\}", re.S)
 _PARAM = re.compile(r"""(?P<key>[\w:-]+)\s*=\s*(?P<value>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[^\s,]+)|(?P<positional>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
+_QUOTED_PATH = re.compile(r"""["']([^"'\s]+\.[A-Za-z0-9]{2,5})["']""")
 # An include, shortcode or component named for an image: "image.html", "figure", "post-image", "HeroImage".
 IMAGE_NAME = re.compile(r"(?:^|[-_/]|(?<=[a-z]))(?:image|img|figure|picture|photo|screenshot|illustration)s?$", re.I)
 SRC_PARAMS = ("src", "image", "img", "file", "path", "url", "photo", "source")
@@ -76,9 +76,30 @@ def has_code(text: str) -> bool:
     return bool(CODE.search(text))
 
 
+def static_part(src: str) -> str:
+    """The part of a templated src that is a path: '/x.png' of '{{ "/x.png" | relative_url }}'."""
+    if not has_code(src):
+        return src.strip()
+    rest = strip(src)
+    if rest:
+        return rest
+    literal = _QUOTED_PATH.search(src)
+    return literal.group(1) if literal else ""
+
+
 def is_dynamic(text: str | None) -> bool:
     """A value that is template code and nothing else: its text is decided when the page is built."""
     return bool(text and has_code(text) and not strip(text))
+
+
+@dataclass(frozen=True)
+class UnreadCall:
+    """An image include or shortcode that could not be read as the image it shows, and why."""
+
+    line: int
+    column: int
+    what: str
+    reason: str
 
 
 @dataclass
@@ -86,7 +107,7 @@ class Prepared:
     """A source rewritten for parsing, the way back to its positions, and what could not be read."""
 
     rewritten: Rewritten
-    unaudited: list[Unaudited] = field(default_factory=list)
+    unread: list[UnreadCall] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -122,7 +143,7 @@ def prepare(
         rewriter.replace(start, end, "")
     for start, end in skip:
         rewriter.protect(start, end)
-    unaudited: list[Unaudited] = []
+    unread: list[UnreadCall] = []
     starts = line_starts(text)
     for match in _CODE_REGION.finditer(text):
         rewriter.blank(match.start(), match.end())
@@ -140,7 +161,7 @@ def prepare(
         else:
             rewriter.blank(call.start, call.end)
             line, column = line_column(starts, call.start)
-            unaudited.append(Unaudited(path, line, column, call.describe(), problem))
+            unread.append(UnreadCall(line, column, call.describe(), problem))
     for match in _STATEMENT.finditer(text):
         if not rewriter.overlaps(match.start(), match.end()):
             rewriter.blank(match.start(), match.end())
@@ -152,7 +173,7 @@ def prepare(
         _separate_tag_lines(text, rewriter)
     if markdown:
         _close_up_expressions(text, rewriter)
-    return Prepared(rewriter.result(), unaudited)
+    return Prepared(rewriter.result(), unread)
 
 
 _EXPRESSION = re.compile(r"\{\{[^{}\n]*?\}\}|\{%[^\n]*?%\}")
