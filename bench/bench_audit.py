@@ -1,6 +1,8 @@
-"""Audit throughput: HTML pages/s with the static rules, alt texts/s through the spaCy judgement.
+"""Audit throughput: HTML pages/s with the static rules, alt texts/s through the spaCy judgement,
+and one page of 1,000, 10,000 and 100,000 images (HTML and Markdown), to show the time grows
+linearly with the page.
 
-Prints the numbers; asserts nothing. Usage: python bench/bench_audit.py [--pages N]
+Prints the numbers; asserts nothing. Usage: python bench/bench_audit.py [--pages N] [--scale 1k,10k,100k]
 """
 
 from __future__ import annotations
@@ -35,13 +37,40 @@ def page(n: int, images: int) -> str:
     return f"<!doctype html><html><head><title>Page {n}</title></head><body><h1>Page {n}</h1>{figures}</body></html>"
 
 
+def one_page(images: int, markdown: bool) -> str:
+    """A single page of ``images`` figures (or Markdown images), each with its own alt."""
+    if markdown:
+        return "# One page\n\n" + "\n\n".join(f"![{alt_for(i)}](images/{i}.jpg)" for i in range(images)) + "\n"
+    return page(0, images)
+
+
+def scale(sizes: list[int]) -> None:
+    """Audit time of one page as its image count grows: linear means images/s stays flat."""
+    static = AuditConfig(ignore=("alt-vague", "caption-vague"))
+    print(f"{'images on one page':>20}  {'format':<8}  {'seconds':>8}  {'images/s':>9}")
+    for images in sizes:
+        for markdown in (False, True):
+            with tempfile.TemporaryDirectory() as folder:
+                target = Path(folder, "page.md" if markdown else "page.html")
+                target.write_text(one_page(images, markdown), encoding="utf-8")
+                start = time.perf_counter()
+                result = audit_paths([target], static)
+                elapsed = time.perf_counter() - start
+            assert result.coverage.images == images, (result.coverage.images, images)
+            print(f"{images:>20,}  {'Markdown' if markdown else 'HTML':<8}  {elapsed:>8.2f}  {images / elapsed:>9,.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--images", type=int, default=12, help="images per page")
     parser.add_argument("--texts", type=int, default=2000)
     parser.add_argument("--pipeline", default="en_core_web_sm")
+    parser.add_argument("--scale", metavar="SIZES", help="only the one-page scaling run, e.g. 1k,10k,100k")
     args = parser.parse_args()
+    if args.scale:
+        scale([int(float(size.lower().replace("k", "e3"))) for size in args.scale.split(",")])
+        return
     with tempfile.TemporaryDirectory() as folder:
         for n in range(args.pages):
             Path(folder, f"page-{n:04d}.html").write_text(page(n, args.images), encoding="utf-8")
