@@ -255,7 +255,7 @@ def run(index: Path, ids: int, concurrency: int, seconds: float, seed: int) -> d
 
 def _queries(index: Path) -> list[str]:
     """A seeded query mix drawn from the collection's own captions (as bench/run.py does)."""
-    from captionsearch import searching
+    from captionsearch.search import searching
 
     sample = [photo.record.to_dict() for _, photo in zip(range(2_000), searching.all_photos(index))]
     searching.close_pools()

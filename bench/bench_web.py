@@ -204,7 +204,7 @@ def http_load(host: str, port: int, paths: Sequence[str], concurrency: int, requ
 
 def library_timings(index_dir: str, queries: Sequence[str], limit: int = 10) -> dict[str, Any]:
     """The same queries through searching.search in this process, one after another."""
-    from captionsearch import searching
+    from captionsearch.search import searching
 
     searching.search(queries[0], index_dir)  # open the searcher before timing
     samples = []

@@ -88,7 +88,7 @@ def queries(engine: str, folder: str, queries_file: str, passes: int, facets: bo
 
 def _engine(engine: str, folder: Path, facets: bool, query_cache_mb: int) -> Callable[[dict], Any]:
     if engine == "captionsearch":
-        from captionsearch.searching import configure, search
+        from captionsearch.search.searching import configure, search
 
         configure(query_cache_mb=query_cache_mb)
         return lambda query: search(query["text"], folder, limit=10, facets=facets).hits

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 __version__ = "0.1.0"
+
+# The search package, callable: captionsearch.search("rover", index_dir="index") -> SearchPage.
+# Importing it is cheap; Whoosh and spaCy load on the first search.
+from . import search  # noqa: E402
+
 __all__ = ["search", "__version__"]
-
-
-def search(query: str, **options: Any) -> Any:
-    """Search the index; see captionsearch.searching.search (imported lazily: it loads Whoosh)."""
-    from .searching import search as run_search
-
-    return run_search(query, **options)

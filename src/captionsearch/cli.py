@@ -201,7 +201,7 @@ def _add_search(commands: Any) -> None:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from .searching import configure, search, warm_up
+    from .search.searching import configure, search, warm_up
 
     settings = load_settings(_overrides(args, "index_dir", "limit"))
     configure(query_cache_mb=settings["query_cache_mb"])

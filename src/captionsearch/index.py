@@ -40,8 +40,8 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.support.levenshtein import damerau_levenshtein as edit_distance
 
-from . import engine
-from . import querylang as ql
+from .search import engine
+from .search import querylang as ql
 from .errors import CaptionSearchError, IndexLocked, IndexMissing
 
 SCHEMA_VERSION = "3"

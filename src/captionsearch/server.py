@@ -88,7 +88,7 @@ class CaptionSearchServer(BaseApplication):
         """In the master, before the fork: nothing opened here may stay open across it."""
         from . import nlp
         from .app import create_app
-        from .searching import close_pools, configure, warm_up
+        from .search.searching import close_pools, configure, warm_up
 
         configure(query_cache_mb=int(self.settings["query_cache_mb"]))
         nlp.tokenize("warm up")
@@ -112,7 +112,7 @@ class CaptionSearchServer(BaseApplication):
         The posting lists the master read are reused, not read again, and no
         more are read here: what a worker reads is its own, not shared.
         """
-        from .searching import warm_up
+        from .search.searching import warm_up
 
         warm_up(app_config(self.settings)["INDEX_DIR"], frequent_terms=False)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from captionsearch import searching
+from captionsearch.search import searching
 
 from . import cases
 

@@ -158,6 +158,6 @@ def test_version_names_the_index_format_and_the_pipeline_without_loading_them():
 
 
 def test_every_facet_an_index_holds_is_in_a_group_filters_accept(cli_index):
-    from captionsearch.searching import FACET_GROUPS, collection_facets
+    from captionsearch.search.searching import FACET_GROUPS, collection_facets
 
     assert set(collection_facets(cli_index)) <= set(FACET_GROUPS)

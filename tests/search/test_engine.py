@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from captionsearch import index, searching
-from captionsearch import querylang as ql
+from captionsearch import index
+from captionsearch.search import searching
+from captionsearch.search import querylang as ql
 from captionsearch.indexing import build_document
 
 from .conftest import make_record

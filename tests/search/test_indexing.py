@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from captionsearch import annotate, indexing, searching
+from captionsearch import annotate, indexing
+from captionsearch.search import searching
 from captionsearch.errors import CaptionSearchError, IndexLocked, IndexMissing
 from captionsearch.indexing import IndexOptions, index_records
 from captionsearch.index import PID_FILE, IndexWriter

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from captionsearch import querylang as ql
+from captionsearch.search import querylang as ql
 from captionsearch.errors import QuerySyntaxError
-from captionsearch.searching import normalised
+from captionsearch.search.searching import normalised
 
 
 def W(text: str, field: str = "text", quoted: bool = False) -> ql.Word:

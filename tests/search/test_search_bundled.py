@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from captionsearch import nlp, searching
+from captionsearch import nlp
+from captionsearch.search import searching
 from captionsearch.indexing import IndexOptions, index_corpus
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from captionsearch import searching
+from captionsearch.search import searching
 from captionsearch.app import create_app
 from captionsearch.audit.config import AuditConfig
 from captionsearch.audit.docs import REQUIRED_SECTIONS, rule_page

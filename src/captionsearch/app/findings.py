@@ -21,7 +21,7 @@ from ..audit.rules import RULES
 from ..audit.runner import audit_records
 from ..errors import CaptionSearchError
 from ..records import CaptionRecord
-from ..searching import all_photos, photo_count
+from ..search.searching import all_photos, photo_count
 from . import audit_job
 
 

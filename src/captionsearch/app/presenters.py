@@ -11,7 +11,7 @@ from flask import Flask, url_for
 from .. import images
 from ..indexing import facet_value
 from ..records import CaptionRecord
-from ..searching import FacetValue, Photo, SearchPage, public_fields
+from ..search.searching import FacetValue, Photo, SearchPage, public_fields
 
 GROUP_LABELS = {
     "status": "Accessibility",

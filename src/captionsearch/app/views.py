@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
 
-from .. import images, searching
+from .. import images
+from ..search import searching
 from ..errors import IndexMissing
 from . import findings as audit_findings
 from . import presenters, rule_pages

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from . import index, nlp
+from .. import index, nlp
 from . import querylang as ql
-from .errors import ConfigError, IndexMissing
-from .records import CaptionRecord
+from ..errors import ConfigError, IndexMissing
+from ..records import CaptionRecord
 
 FEW_RESULTS = 3  # fewer hits than this and a spelling suggestion is worth offering
 MAX_LIMIT = 100

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, Union
 
-from .errors import QuerySyntaxError
+from ..errors import QuerySyntaxError
 
 MAX_QUERY_LENGTH = 500
 FIELDS = {"title": "title", "caption": "caption", "alt": "alt", "entity": "entity", "entities": "entity"}
