@@ -4,8 +4,8 @@ FTS5 uses its porter tokenizer (on unicode61, accents removed), ranks by
 bm25() and cuts a snippet() of the caption with the matches marked: the
 obvious way to search captions with nothing but the standard library.
 Raw Whoosh is Whoosh with its StemmingAnalyzer, query parser and
-highlighter (captionsearch.index.*_stemming_baseline), to show what our own
-analysis costs.
+highlighter, to show what our own analysis costs (Whoosh is imported only
+when it is measured).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterable, Iterator
 
 FTS5_FILE = "captions.sqlite"
 FTS5_SQL = (
@@ -64,18 +64,45 @@ class Fts5Searcher:
 
 
 def build_raw_whoosh(manifest: Path, folder: Path, procs: int = 2, multisegment: bool = False) -> None:
-    from captionsearch.index import build_stemming_baseline
-
     build_stemming_baseline(folder, read_rows(manifest), procs=procs, multisegment=multisegment)
 
 
 class RawWhooshSearcher:
     def __init__(self, folder: Path):
-        from captionsearch.index import open_stemming_baseline
+        from whoosh import index as whoosh_index
+        from whoosh import scoring
 
-        self.searcher = open_stemming_baseline(folder)
+        self.searcher = whoosh_index.open_dir(str(folder)).searcher(weighting=scoring.BM25F())
 
     def search(self, query: dict, limit: int = 10) -> tuple[int, list[tuple[str, str]]]:
-        from captionsearch.index import search_stemming_baseline
+        """Top ``limit`` (id, highlighted caption) for a query in Whoosh's own syntax, and the total."""
+        from whoosh.qparser import MultifieldParser
 
-        return search_stemming_baseline(self.searcher, query["text"], limit)
+        parsed = MultifieldParser(["title", "caption", "alt"], self.searcher.schema).parse(query["text"])
+        results = self.searcher.search(parsed, limit=limit)
+        return len(results), [(hit["id"], hit.highlights("caption")) for hit in results]
+
+
+def build_stemming_baseline(
+    index_dir: Path, rows: Iterable[tuple[str, str, str, str]], procs: int = 2, multisegment: bool = False
+) -> None:
+    """Index (id, title, caption, alt) rows the plain Whoosh way, in a fresh folder.
+
+    ``multisegment=False`` is Whoosh's default: with ``procs`` > 1 the
+    sub-writers' segments are merged into one at commit. ``True`` keeps them,
+    as captionsearch's own bulk writes do.
+    """
+    from whoosh import index as whoosh_index
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, TEXT, Schema
+
+    def text(stored: bool = False) -> Any:
+        return TEXT(analyzer=StemmingAnalyzer(), stored=stored, phrase=True)
+
+    schema = Schema(id=ID(stored=True), title=text(True), caption=text(True), alt=text())
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(index_dir), schema)
+    writer = ix.writer(procs=procs, multisegment=multisegment, limitmb=256) if procs > 1 else ix.writer(limitmb=256)
+    for record_id, title, caption, alt in rows:
+        writer.add_document(id=record_id, title=title, caption=caption, alt=alt)
+    writer.commit()

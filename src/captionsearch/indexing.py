@@ -43,7 +43,8 @@ from .annotate import Annotator, outcome
 from .cache import ResultCache
 from .corpus import ReadLimits, stream_corpus
 from .errors import CorpusError
-from .index import IndexDocument, IndexLock, IndexWriter, built_by_another_version, read_states
+from .search.backend import IndexDocument, IndexWriter, get_backend
+from .search.facets import facet_value
 from .intake import Intake, IntakeOptions, corpus_roots, image_cache_namespace
 from .processes import children_die_with_this_process
 from .publishing import discard, publish, stage
@@ -163,7 +164,7 @@ def _index(
     complete: Callable[[], bool],
 ) -> IndexReport | None:
     """Rebuild or update; ``complete()`` says whether every input was read (known at the end)."""
-    if built_by_another_version(index_dir):
+    if get_backend().built_by_another_version(index_dir):
         return _update(records, index_dir, options, problems, complete=lambda: True, fresh=True)
     if options.rebuild and complete():
         return _update(records, index_dir, options, problems, complete, fresh=True)
@@ -191,7 +192,7 @@ def _update(
     tally = _Tally()
     whole = lambda: complete() and not problems.refused  # noqa: E731
     with children_die_with_this_process(), _Spill.beside(index_dir) as enrich_later:
-        with IndexLock(index_dir) as lock:
+        with get_backend().lock(index_dir) as lock:
             staging = stage(index_dir, fresh)
             try:
                 deleted, kept = _search_tier(records, index_dir, staging, options, problems, tally, whole, enrich_later)
@@ -232,7 +233,7 @@ def _search_tier(
     with ResultCache(index_dir / CACHE_FILE, _cache_namespace(options)) as cache, \
             ResultCache(index_dir / CACHE_FILE, image_cache_namespace(options.intake.image_limits)) as checks:
         intake = Intake(options.intake, checks, problems.warnings.append, problems.refused.append)
-        states = read_states(staging)
+        states = get_backend().read_states(staging)
         writes = _writes(intake.prepare(records), states, options, tally, enrich_later)
         return _write(writes, states, tally, complete, staging, cache, options)
 
@@ -306,7 +307,7 @@ def _write(
     while ready is not None:
         chunk, cached, found = ready
         procs = options.procs if len(chunk) >= PARALLEL_WRITER_THRESHOLD else 1
-        with IndexWriter(index_dir, procs=procs, merge=False) as writer:
+        with get_backend().writer(index_dir, procs=procs, merge=False) as writer:
             for write in chunk:
                 entities = cached.get(entity_text(write.record))
                 document = build_document(write.record, entities, flag, found[write.record.id], write.digest)
@@ -414,7 +415,7 @@ def _write_enriched(
     for future in job.statuses:
         failed.update(outcome(future))
     procs = options.procs if len(job.records) >= PARALLEL_WRITER_THRESHOLD else 1
-    with IndexWriter(index_dir, procs=procs, merge=job.last) as writer:
+    with get_backend().writer(index_dir, procs=procs, merge=job.last) as writer:
         for record in job.records:
             writer.put(build_document(record, job.entities[entity_text(record)], ENRICHED, failed[record.id]))
     return len(job.missing)
@@ -522,9 +523,3 @@ def _facets(record: CaptionRecord, entities: list[tuple[str, str]]) -> Iterable[
         yield facet_value("year", year.group())
     for part in record.parts or (record,):
         yield facet_value("source", part.origin.kind or "unknown")
-
-
-def facet_value(group: str, value: str) -> str:
-    """'place:China' — commas separate values in the index, so none may remain."""
-    return f"{group}:{' '.join(value.replace(',', ' ').split())}"
-

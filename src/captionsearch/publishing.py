@@ -1,6 +1,6 @@
 """A run's search tier is written beside the live index and swapped in whole: all or nothing.
 
-Whoosh commits are atomic one by one, and a large run commits every
+A backend's commits are atomic one by one, and a large run commits every
 COMMIT_EVERY records (a single commit for a million photos would make each
 writer process spill and merge its postings: measured at 100,000 photos,
 45% slower and 750 MB more). So the run writes a copy: ``stage()`` makes
@@ -12,7 +12,8 @@ renames, a moment apart). Readers see the old index or the new one, never
 a part of a run; a run that dies leaves its staging folder, which the next
 run deletes. What lives in the index folder without being the index (the
 result cache, the thumbnails) stays where it is during the run and is
-moved into the new folder after the swap.
+moved into the new folder after the swap; the backend says which files are
+the index and which are its lock.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import os
 import shutil
 from pathlib import Path
 
-INDEX_FILES = ("SCHEMA_VERSION", "WORDS")  # besides Whoosh's own: _MAIN_<gen>.toc and MAIN_<segment>.*
-LEFT_BEHIND = ("MAIN_WRITELOCK", "writer.pid")  # the run's lock stays with the folder it locks
+from .search.backend import get_backend
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -38,8 +39,9 @@ def stage(index_dir: Path, fresh: bool) -> Path:
     shutil.rmtree(staging, ignore_errors=True)  # a dead run's: the caller holds the index's lock
     staging.mkdir(parents=True)
     if not fresh and index_dir.is_dir():
+        backend = get_backend()
         for entry in os.scandir(index_dir):
-            if _is_index_file(entry.name) and entry.is_file(follow_symlinks=False):
+            if backend.is_index_file(entry.name) and entry.is_file(follow_symlinks=False):
                 _link_or_copy(Path(entry.path), staging / entry.name)
     return staging
 
@@ -59,19 +61,14 @@ def publish(staging: Path, index_dir: Path) -> None:
         index_dir.rename(retired)
         staging.rename(index_dir)
         staging = retired
-    for entry in os.scandir(staging):  # the old index, now: keep what is not the index
-        if not _is_index_file(entry.name) and entry.name not in LEFT_BEHIND:
+    backend = get_backend()
+    for entry in os.scandir(staging):  # the old index, now: keep what is not the index (nor its lock)
+        if not backend.is_index_file(entry.name) and not backend.is_lock_file(entry.name):
             try:
                 os.replace(entry.path, index_dir / entry.name)
             except OSError:
                 pass  # the new folder made one of its own meanwhile (a thumbnail): the old goes
     shutil.rmtree(staging, ignore_errors=True)
-
-
-def _is_index_file(name: str) -> bool:
-    if name in LEFT_BEHIND:
-        return False
-    return name in INDEX_FILES or name.startswith(("_MAIN_", "MAIN_"))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -34,17 +34,33 @@ def index_dir(tmp_path: Path) -> Path:
     return tmp_path / "index"
 
 
-BENCH_GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def load_bench_module(name: str):
+    """A module of bench/ (not a package: its scripts import each other by name), loaded from its file."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(spec.name, None)
+        raise
+    return module
 
 
 @pytest.fixture(scope="session")
 def bench_generator():
     """bench/generate.py, the benchmark's seeded caption generator, loaded as a module."""
-    spec = importlib.util.spec_from_file_location("bench_generate", BENCH_GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.modules.pop(spec.name, None)
+    module = load_bench_module("generate")
+    yield module
+    sys.modules.pop(module.__name__, None)
+
+
+@pytest.fixture(scope="session")
+def whoosh_reference():
+    """bench/whoosh_reference.py: Whoosh's own evaluation of a query tree, which the engine must match."""
+    module = load_bench_module("whoosh_reference")
+    yield module
+    sys.modules.pop(module.__name__, None)

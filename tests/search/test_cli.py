@@ -147,7 +147,7 @@ def test_version_names_the_index_format_and_the_pipeline_without_loading_them():
     import subprocess
     import sys
 
-    from captionsearch.index import SCHEMA_VERSION
+    from captionsearch.search.whoosh import SCHEMA_VERSION
 
     code = "import sys; from captionsearch.cli import main; main(['--version'])"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -158,6 +158,7 @@ def test_version_names_the_index_format_and_the_pipeline_without_loading_them():
 
 
 def test_every_facet_an_index_holds_is_in_a_group_filters_accept(cli_index):
-    from captionsearch.search.searching import FACET_GROUPS, collection_facets
+    from captionsearch.search.facets import FACET_GROUPS
+    from captionsearch.search.searching import collection_facets
 
     assert set(collection_facets(cli_index)) <= set(FACET_GROUPS)

@@ -16,7 +16,8 @@ from captionsearch import annotate, indexing
 from captionsearch.search import searching
 from captionsearch.errors import CaptionSearchError, IndexLocked, IndexMissing
 from captionsearch.indexing import IndexOptions, index_records
-from captionsearch.index import PID_FILE, IndexWriter
+from captionsearch.search.backend import get_backend
+from captionsearch.search.whoosh.files import PID_FILE
 
 from .conftest import make_record
 
@@ -90,11 +91,11 @@ def test_searching_without_an_index_says_how_to_make_one(tmp_path: Path) -> None
 CRASHING_WRITER = textwrap.dedent(
     """
     import os, signal, sys
-    from captionsearch.index import IndexWriter
     from captionsearch.indexing import build_document, PLAIN
     from captionsearch.records import CaptionRecord, Origin
+    from captionsearch.search.backend import get_backend
 
-    writer = IndexWriter(sys.argv[1]).__enter__()
+    writer = get_backend().writer(sys.argv[1]).__enter__()
     for i in range(2000):
         record = CaptionRecord(id=f"new-{i}", image=f"/n/{i}.jpg", origin=Origin("m.json"),
                                caption=f"A lander number {i} on the plain.")
@@ -123,7 +124,7 @@ def test_a_run_killed_mid_write_leaves_the_previous_index_searchable(index_dir: 
 def test_an_exception_while_writing_cancels_the_whole_batch(index_dir: Path) -> None:
     index_records(collection(), index_dir, PLAIN)
     with pytest.raises(RuntimeError):
-        with IndexWriter(index_dir) as writer:
+        with get_backend().writer(index_dir) as writer:
             writer.put(indexing.build_document(make_record("extra", "A lander."), None, indexing.PLAIN))
             raise RuntimeError("disk full")
     assert ids("lander", index_dir) == set()
@@ -136,8 +137,8 @@ def test_a_live_writer_blocks_a_second_one_with_a_clear_message(index_dir: Path)
         [sys.executable, "-c", textwrap.dedent(
             """
             import sys, time
-            from captionsearch.index import IndexWriter
-            w = IndexWriter(sys.argv[1]).__enter__()
+            from captionsearch.search.backend import get_backend
+            w = get_backend().writer(sys.argv[1]).__enter__()
             print("locked", flush=True)
             time.sleep(60)
             """

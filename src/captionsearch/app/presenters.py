@@ -9,9 +9,9 @@ from typing import Any, Sequence
 from flask import Flask, url_for
 
 from .. import images
-from ..indexing import facet_value
 from ..records import CaptionRecord
-from ..search.searching import FacetValue, Photo, SearchPage, public_fields
+from ..search.facets import FacetValue, facet_value
+from ..search.results import Photo, SearchPage, public_fields
 
 GROUP_LABELS = {
     "status": "Accessibility",

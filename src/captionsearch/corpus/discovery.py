@@ -5,7 +5,7 @@ every supported file below it, in sorted order, except:
 
 * hidden files and folders (names starting with "."), which hold editor,
   VCS and OS litter (macOS "._photo.jpg" files would read as corrupt images);
-* folders holding a Whoosh index (a ``_MAIN_*.toc`` or ``*.seg`` file), so an
+* folders holding a search index (the backend tells: ``holds_index``), so an
   index built inside the corpus folder is never read back as input.
 
 ``include`` and ``exclude`` are glob patterns (fnmatch, case-sensitive) for
@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator, Sequence
 
 from ..errors import CorpusError
+from ..search.whoosh import holds_index
 from .textfile import Report
 
 MANIFEST_EXTENSIONS = frozenset({".json", ".jsonl", ".csv"})
@@ -106,7 +107,7 @@ def _complain(error: CorpusError, report: Report | None) -> None:
 def _files_below(folder: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[Path]:
     found = []
     for current, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _holds_index(Path(current, d)))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not holds_index(Path(current, d)))
         for name in names:
             path = Path(current, name)
             if not name.startswith(".") and is_supported(path):
@@ -115,10 +116,6 @@ def _files_below(folder: Path, include: Sequence[str], exclude: Sequence[str]) -
         relative = PurePosixPath(path.relative_to(folder).as_posix())
         if selected(relative, include, exclude):
             yield path
-
-
-def _holds_index(folder: Path) -> bool:
-    return any(folder.glob("_MAIN_*.toc")) or any(folder.glob("*.seg"))
 
 
 def selected(relative: PurePosixPath, include: Sequence[str], exclude: Sequence[str]) -> bool:

@@ -1,0 +1,94 @@
+"""The index's write lock: Whoosh's own lock, with a pid file that names its holder.
+
+Whoosh's lock is an flock (released when its holder dies); the pid file says
+who held it, so a crashed run is reported and cleared and a live one is
+named in the error.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ...errors import IndexLocked
+from .files import PID_FILE, WRITE_LOCK
+
+
+class WriterLock:
+    """Records which process writes the index, so a stale lock can be told apart."""
+
+    def __init__(self, index_dir: Path):
+        self.path = index_dir / PID_FILE
+        self.recovered_from: int | None = None
+
+    def acquire(self) -> None:
+        """Called once Whoosh's lock is ours: a pid left behind is a crashed writer's."""
+        previous = self._read_pid()
+        if previous and previous != os.getpid():
+            self.recovered_from = previous
+        self.path.write_text(f"{os.getpid()}\n", encoding="utf-8")
+
+    def locked_error(self) -> IndexLocked:
+        """The error for a lock someone else holds, naming them when the pid file can."""
+        holder = self._read_pid()
+        if holder and _pid_alive(holder):
+            return IndexLocked(
+                f"the index in {self.path.parent} is being written by process {holder}: "
+                "wait for it to finish (or stop it) and run again"
+            )
+        return IndexLocked(
+            f"the index in {self.path.parent} is locked by another process: wait for it to finish and run again"
+        )
+
+    def release(self) -> None:
+        if self._read_pid() == os.getpid():
+            self.path.unlink(missing_ok=True)
+
+    def _read_pid(self) -> int | None:
+        try:
+            return int(self.path.read_text(encoding="utf-8").split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+
+class IndexLock:
+    """An index's write lock, held without writing: for the whole search tier of a run.
+
+    It is Whoosh's own lock (what an IndexWriter takes) with the pid file
+    beside it, so a run and a writer exclude each other, a crashed run's lock
+    is cleared with a note (``recovered_from``) and a live one is named. The
+    folder is created if need be; the index in it is not opened (it may be
+    another version's, about to be rebuilt).
+    """
+
+    def __init__(self, index_dir: str | os.PathLike[str]):
+        self.index_dir = Path(index_dir)
+        self.pid = WriterLock(self.index_dir)
+        self.recovered_from: int | None = None
+        self._lock: Any = None
+
+    def __enter__(self) -> IndexLock:
+        from whoosh.filedb.filestore import FileStorage
+
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = FileStorage(str(self.index_dir)).lock(WRITE_LOCK)
+        if not self._lock.acquire(blocking=False):
+            raise self.pid.locked_error()
+        self.pid.acquire()
+        self.recovered_from = self.pid.recovered_from
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pid.release()
+        self._lock.release()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,86 @@
+"""Posting lists and field lengths decoded from one Whoosh segment, as arrays.
+
+Whoosh's block reader is driven a block at a time (its per-posting interface
+costs a Python call per posting); the format is frozen with the pinned
+whoosh-reloaded 2.7.5.
+"""
+
+from __future__ import annotations
+
+import pickle
+from itertools import chain
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.util.numeric import byte_to_length
+
+from ..engine import POSITION_BITS
+from .cache import INT
+
+# Decodes the length byte Whoosh stores per document and field.
+BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def read_postings(reader: Any, field: str, term: str, positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(documents, weights, position keys) of a term in one segment."""
+    empty = (np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, INT))
+    btext = term.encode("utf-8")
+    if (field, btext) not in reader:
+        return empty
+    matcher = reader.postings(field, btext)
+    ids: list[Any] = []
+    weights: list[Any] = []
+    values: list[Any] = []
+    if isinstance(matcher, W3LeafMatcher):
+        while True:
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            if positions:
+                matcher._read_values()
+                values.extend(matcher._values)
+            if matcher._lastblock:
+                break
+            matcher._goto(matcher._nextoffset)
+    else:  # a short list kept inline in the term's entry
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if positions:
+                values.append(matcher.value())
+            matcher.next()
+    docs = np.array(ids, dtype=np.int32)
+    keys = _position_keys(docs, values) if positions else empty[2]
+    return docs, np.array(weights, dtype=np.float32), keys
+
+
+def _position_keys(docs: np.ndarray, values: list[bytes]) -> np.ndarray:
+    """Sorted keys ``document << 32 | position`` from Whoosh's Positions values.
+
+    Each value is a 4-byte count and a pickled list of position deltas (the
+    format's encode(), its final STOP opcode dropped by the block writer):
+    unpickled here, then summed back into positions with array arithmetic
+    rather than Whoosh's per-position Python loop.
+    """
+    lists = [pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".") for value in values]
+    counts = np.fromiter(map(len, lists), dtype=INT, count=len(lists))
+    running = np.cumsum(np.fromiter(chain.from_iterable(lists), dtype=INT, count=int(counts.sum())))
+    ends = np.cumsum(counts)
+    before = np.concatenate([[0], running[ends[:-1] - 1]]) if len(ends) else np.zeros(0, INT)
+    positions = running - np.repeat(before, counts)
+    return (np.repeat(docs.astype(INT), counts) << POSITION_BITS) | positions
+
+
+def read_lengths(reader: Any, field: str) -> np.ndarray:
+    """Each document's field length, byte-encoded as Whoosh stores it (``BYTE_TO_LENGTH`` decodes)."""
+    size = reader.doc_count_all()
+    encoded = np.zeros(size, dtype=np.uint8)
+    perdoc = reader._perdoc
+    column_name = f"_{field}_len"
+    if perdoc.has_column(column_name):
+        column = perdoc.column_reader(column_name, LENGTHS_COLUMN)
+        stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+        encoded[: len(stored)] = stored
+    return encoded
