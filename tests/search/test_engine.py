@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from captionsearch.indexing import build_document
+from captionsearch.indexing.documents import build_document
 from captionsearch.search import querylang as ql
 from captionsearch.search import searching
 from captionsearch.search.whoosh import merging

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from captionsearch import annotate, indexing
+from captionsearch.indexing import documents, enrichment, options
 from captionsearch.search import searching
 from captionsearch.errors import CaptionSearchError, IndexLocked, IndexMissing
 from captionsearch.indexing import IndexOptions, index_records
@@ -91,7 +91,7 @@ def test_searching_without_an_index_says_how_to_make_one(tmp_path: Path) -> None
 CRASHING_WRITER = textwrap.dedent(
     """
     import os, signal, sys
-    from captionsearch.indexing import build_document, PLAIN
+    from captionsearch.indexing.documents import build_document, PLAIN
     from captionsearch.records import CaptionRecord, Origin
     from captionsearch.search.backend import get_backend
 
@@ -125,7 +125,7 @@ def test_an_exception_while_writing_cancels_the_whole_batch(index_dir: Path) -> 
     index_records(collection(), index_dir, PLAIN)
     with pytest.raises(RuntimeError):
         with get_backend().writer(index_dir) as writer:
-            writer.put(indexing.build_document(make_record("extra", "A lander."), None, indexing.PLAIN))
+            writer.put(documents.build_document(make_record("extra", "A lander."), None, documents.PLAIN))
             raise RuntimeError("disk full")
     assert ids("lander", index_dir) == set()
     assert searching.photo_count(index_dir) == 5
@@ -184,11 +184,8 @@ def test_a_rebuild_is_seen_by_an_open_searcher_pool(index_dir: Path) -> None:
     assert ids("lander", index_dir) == {f"photo-{i}" for i in range(5)}
 
 
-def test_records_stream_through_in_chunks_and_deletions_wait_for_the_end(
-    index_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_records_stream_through_in_chunks_and_deletions_wait_for_the_end(index_dir: Path) -> None:
     index_records(collection(7), index_dir, PLAIN)
-    monkeypatch.setattr(indexing, "COMMIT_EVERY", 2)
     read = []
 
     def records():
@@ -196,21 +193,20 @@ def test_records_stream_through_in_chunks_and_deletions_wait_for_the_end(
             read.append(record.id)
             yield record
 
-    report = index_records(records(), index_dir, PLAIN)
+    report = index_records(records(), index_dir, IndexOptions(entities=False, commit_every=2))
     assert len(read) == 5 and report.records == 5
     assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 5, 2, 0)
     assert ids("lander", index_dir) == {f"photo-{i}" for i in range(5)}
     assert searching.photo_count(index_dir) == 5
 
 
-def test_enrichment_reads_its_records_back_chunk_by_chunk(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(indexing, "COMMIT_EVERY", 2)
+def test_enrichment_reads_its_records_back_chunk_by_chunk(index_dir: Path) -> None:
     records = [make_record(f"p{i}", f"A probe lands near Beijing, China, on day {i}.") for i in range(5)]
-    report = index_records(iter(records), index_dir, IndexOptions(entities=True))
+    report = index_records(iter(records), index_dir, IndexOptions(entities=True, commit_every=2))
     assert (report.added, report.enriched) == (5, 5)
     for i in range(5):
         assert ("place", "Beijing") in {(e.group, e.text) for e in searching.get_photo(f"p{i}", index_dir).entities}
-    again = index_records(iter(records), index_dir, IndexOptions(entities=True))
+    again = index_records(iter(records), index_dir, IndexOptions(entities=True, commit_every=2))
     assert (again.unchanged, again.enriched) == (5, 0)
 
 
@@ -218,7 +214,6 @@ def test_enrichment_in_worker_processes_matches_enrichment_in_this_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The workers' entities and language judgements are the ones this process computes."""
-    monkeypatch.setattr(indexing, "COMMIT_EVERY", 3)  # several chunks: each annotated while the last is written
     records = [
         make_record(f"p{i}", caption, alt=alt)
         for i, (caption, alt) in enumerate([
@@ -232,9 +227,10 @@ def test_enrichment_in_worker_processes_matches_enrichment_in_this_one(
         ])
     ]
     in_process, in_workers = tmp_path / "in-process", tmp_path / "in-workers"
-    index_records(records, in_process, IndexOptions(entities=True, procs=1))
-    monkeypatch.setattr(annotate, "PARALLEL_FROM", 1)  # start workers even for these few captions
-    report = index_records(records, in_workers, IndexOptions(entities=True, procs=2))
+    # Several chunks: each annotated while the last is written.
+    index_records(records, in_process, IndexOptions(entities=True, procs=1, commit_every=3))
+    monkeypatch.setattr(enrichment, "PARALLEL_FROM", 1)  # start workers even for these few captions
+    report = index_records(records, in_workers, IndexOptions(entities=True, procs=2, commit_every=3))
     assert report.enriched == len(records)
 
     def enriched(index_dir: Path) -> dict[str, tuple]:
@@ -257,8 +253,8 @@ def test_a_worker_killed_mid_run_is_one_clear_error_and_the_search_tier_stays(
 ) -> None:
     """A worker killed by the system (out of memory, say) must not end the run in a traceback."""
     records = [make_record(f"p{i}", f"A probe lands near Beijing on day {i}.") for i in range(5)]
-    monkeypatch.setattr(annotate, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(annotate, "_entities", _killed)
+    monkeypatch.setattr(enrichment, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(enrichment, "_entities", _killed)
     with pytest.raises(CaptionSearchError, match="worker process .* stopped .* procs = 1"):
         index_records(records, index_dir, IndexOptions(entities=True, procs=2))
     assert ids("probe", index_dir) == {f"p{i}" for i in range(5)}
@@ -283,7 +279,7 @@ def test_spelling_suggestions_follow_the_collection_as_it_changes(index_dir: Pat
 def test_progress_of_a_streamed_input_shows_the_count_and_rate_without_an_eta() -> None:
     import io
 
-    from captionsearch.progress import Progress
+    from captionsearch.indexing.progress import Progress
 
     stream = io.StringIO()
     bar = Progress("indexing", None, enabled=True, stream=stream)
@@ -291,9 +287,8 @@ def test_progress_of_a_streamed_input_shows_the_count_and_rate_without_an_eta() 
     assert bar.line(bar.started + 1).startswith("indexing: 3 (") and "ETA" not in bar.line(bar.started + 1)
 
 
-def test_a_run_is_all_or_nothing_however_many_chunks_it_reads(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_run_is_all_or_nothing_however_many_chunks_it_reads(index_dir: Path) -> None:
     index_records(collection(5), index_dir, PLAIN)
-    monkeypatch.setattr(indexing, "COMMIT_EVERY", 2)
 
     def records_then_failure():
         for i in range(7):  # four chunks' worth: changes, additions...
@@ -301,7 +296,7 @@ def test_a_run_is_all_or_nothing_however_many_chunks_it_reads(index_dir: Path, m
         raise OSError("the disk holding the manifest went away")
 
     with pytest.raises(OSError):
-        index_records(records_then_failure(), index_dir, PLAIN)
+        index_records(records_then_failure(), index_dir, IndexOptions(entities=False, commit_every=2))
     assert ids("lander", index_dir) == set()  # ...none of which became searchable
     assert ids("rover", index_dir) == {f"photo-{i}" for i in range(5)}
     assert searching.photo_count(index_dir) == 5
@@ -325,7 +320,7 @@ def test_kill_9_of_the_indexer_leaves_no_writer_process_and_the_index_as_it_was(
     index_records(collection(5), index_dir, PLAIN)
     manifest = tmp_path / "photos.jsonl"
     with manifest.open("w", encoding="utf-8") as out:  # a first chunk large enough for two writer processes
-        for i in range(indexing.PARALLEL_WRITER_THRESHOLD + 1_000):
+        for i in range(options.PARALLEL_WRITER_THRESHOLD + 1_000):
             out.write(f'{{"id": "big-{i}", "image": "https://x.example/{i}.jpg", "caption": "A lander, number {i}."}}\n')
     run = subprocess.Popen([sys.executable, "-m", "captionsearch.cli", "index", str(manifest), "--index", str(index_dir),
                             "--no-entities", "--progress", "never", "-q"], stderr=subprocess.DEVNULL)

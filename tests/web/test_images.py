@@ -84,7 +84,7 @@ def hostile_site(tmp_path: Path):
     from captionsearch.app import create_app
     from captionsearch.images import ImageLimits
     from captionsearch.indexing import IndexOptions, index_corpus
-    from captionsearch.intake import IntakeOptions
+    from captionsearch.indexing.intake import IntakeOptions
 
     from ..hostile import cases
 

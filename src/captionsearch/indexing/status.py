@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .audit.config import AuditConfig
-from .audit.rules import RULES
-from .audit.runner import audit_records
-from .records import CaptionRecord
+from ..audit.config import AuditConfig
+from ..audit.rules import RULES
+from ..audit.runner import audit_records
+from ..records import CaptionRecord
+from ..settings import DEFAULT_PIPELINE
 
 OK = "ok"
 # Of the rules that need the trained pipeline, only alt-vague becomes a facet: it
@@ -23,7 +24,9 @@ LANGUAGE_RULES = ("alt-vague",)
 STATIC_RULES = tuple(rule_id for rule_id, rule in RULES.items() if not rule.needs_language)
 
 
-def statuses(records: Sequence[CaptionRecord], language: bool, pipeline: str = "en_core_web_sm") -> dict[str, tuple[str, ...]]:
+def statuses(
+    records: Sequence[CaptionRecord], language: bool, pipeline: str = DEFAULT_PIPELINE
+) -> dict[str, tuple[str, ...]]:
     """Record id -> the audit rules it fails (static rules, plus the vague ones if ``language``)."""
     rules = STATIC_RULES + (LANGUAGE_RULES if language else ())
     findings = audit_records(records, AuditConfig(select=rules, pipeline=pipeline))

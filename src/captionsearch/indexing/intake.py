@@ -28,11 +28,11 @@ from itertools import islice
 from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator, Sequence
 
-from . import images
+from .. import images
 from .cache import ResultCache
-from .corpus.references import is_url
-from .errors import CorpusError
-from .records import CaptionRecord, ImageFile, Origin, id_problem
+from ..corpus.references import is_url
+from ..errors import CorpusError
+from ..records import CaptionRecord, ImageFile, Origin, id_problem
 
 CHECK_BATCH = 256  # records whose images are checked together (in CHECK_THREADS threads)
 CHECK_THREADS = 2  # Pillow decodes without the GIL: both cores

@@ -23,7 +23,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .search.backend import get_backend
+from ..search.backend import get_backend
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
