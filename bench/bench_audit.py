@@ -15,6 +15,7 @@ from pathlib import Path
 from captionsearch.audit.config import AuditConfig
 from captionsearch.audit.runner import audit_paths
 from captionsearch.audit.vague import judge_texts
+from captionsearch.settings import DEFAULT_PIPELINE
 
 SUBJECTS = ["rover", "lander", "crater", "astronaut", "antenna", "solar panel", "ridge", "boulder"]
 PLACES = ["on grey lunar soil", "at the crater rim", "beside the lander", "under a black sky"]
@@ -65,7 +66,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--images", type=int, default=12, help="images per page")
     parser.add_argument("--texts", type=int, default=2000)
-    parser.add_argument("--pipeline", default="en_core_web_sm")
+    parser.add_argument("--pipeline", default=DEFAULT_PIPELINE)
     parser.add_argument("--scale", metavar="SIZES", help="only the one-page scaling run, e.g. 1k,10k,100k")
     args = parser.parse_args()
     if args.scale:

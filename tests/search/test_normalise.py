@@ -80,3 +80,18 @@ def test_stemming_from_many_threads_at_once_gives_each_word_its_own_stem() -> No
     with ThreadPoolExecutor(8) as pool:
         got = list(pool.map(nlp.stem, words))
     assert dict(zip(words, got)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, compared, matched",
+    [
+        ("Kármán  Crater", "kármán crater", "karman  crater"),  # accents: kept to compare, gone to match
+        ("Chang\u2019e", "chang\u2019e", "chang'e"),  # apostrophes: unified only to match
+        ("\ufb01re STRASSE", "fire strasse", "fire strasse"),  # compatibility forms and case: both
+        ("  Straße\t\n", "strasse", "  strasse\t\n"),  # white space: collapsed only to compare
+    ],
+)
+def test_one_fold_in_two_strengths(text: str, compared: str, matched: str) -> None:
+    """The audit compares whole texts by fold(); search matches words by fold(search=True)."""
+    assert nlp.fold(text) == compared
+    assert nlp.fold(text, search=True) == matched

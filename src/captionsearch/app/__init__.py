@@ -15,6 +15,7 @@ from flask import Flask
 from jinja2 import PackageLoader, select_autoescape
 
 from ..images import ImageLimits
+from ..settings import DEFAULT_INDEX_DIR, DEFAULT_LIMIT, DEFAULT_QUEUE_TIMEOUT
 from . import error_pages, load, security, views
 from .negotiation import HTMLSafeJSONProvider
 from .presenters import register_template_helpers
@@ -22,15 +23,15 @@ from .presenters import register_template_helpers
 WEB_PACKAGE = "captionsearch.web"
 
 DEFAULTS: dict[str, Any] = {
-    "INDEX_DIR": "index",
+    "INDEX_DIR": DEFAULT_INDEX_DIR,
     "CACHE_DIR": "",  # thumbnails; default <INDEX_DIR>/thumbnails
-    "RESULTS_PER_PAGE": 10,
+    "RESULTS_PER_PAGE": DEFAULT_LIMIT,
     "MAX_QUERY_LENGTH": 200,
     "MAX_FILTERS": 12,
     "SITE_NAME": "captionsearch",
     "AUDIT_CONFIG": None,  # an audit.config.AuditConfig; default: the project's settings
     "IMAGE_LIMITS": ImageLimits(),  # the guard around making a rendition
-    "QUEUE_TIMEOUT": 0.5,  # seconds a request may have queued for a thread (see load.py); 0 = never turn away
+    "QUEUE_TIMEOUT": DEFAULT_QUEUE_TIMEOUT,  # seconds a request may have queued for a thread (see load.py); 0 = never turn away
 }
 
 

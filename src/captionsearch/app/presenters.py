@@ -81,10 +81,10 @@ def alt_text(record: CaptionRecord, beside: str = "") -> str:
 
 
 def _same_words(a: str, b: str) -> bool:
-    def fold(text: str) -> list[str]:
+    def words(text: str) -> list[str]:
         return re.findall(r"\w+", text.casefold())
 
-    return bool(b) and fold(a) == fold(b)
+    return bool(b) and words(a) == words(b)
 
 
 def image_urls(record: CaptionRecord, size: str = "thumb") -> dict[str, Any] | None:

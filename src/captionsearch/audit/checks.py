@@ -7,11 +7,11 @@ key and the values it names). Message text lives with the rule in rules.py.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Iterator, Mapping
 
+from ..nlp import fold
 from .language import judged_in
 from .model import Hit, Subject
 
@@ -84,12 +84,6 @@ class Context:
 
 
 # -- text predicates ----------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Case-, accent- and spacing-insensitive form for comparisons."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(text.split())
 
 
 def words(text: str) -> list[str]:

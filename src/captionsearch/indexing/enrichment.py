@@ -26,6 +26,7 @@ from .. import nlp
 from ..errors import WorkerDied
 from ..records import CaptionRecord
 from ..search.backend import get_backend
+from ..settings import DEFAULT_BATCH_SIZE
 from .cache import ResultCache
 from .documents import ENRICHED, build_document, entity_text
 from .options import IndexOptions
@@ -43,7 +44,7 @@ T = TypeVar("T")
 class Annotator:
     """Submits model work; returns futures. Use as a context manager (it stops the workers)."""
 
-    def __init__(self, pipeline: str, workers: int, batch_size: int = 256):
+    def __init__(self, pipeline: str, workers: int, batch_size: int = DEFAULT_BATCH_SIZE):
         self.pipeline = pipeline
         self.workers = workers
         self.batch_size = batch_size

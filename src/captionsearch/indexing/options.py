@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..corpus import ReadLimits
 from ..errors import CorpusError
-from ..settings import DEFAULT_PIPELINE
+from ..settings import DEFAULT_BATCH_SIZE, DEFAULT_PIPELINE, DEFAULT_PROCS
 from .intake import IntakeOptions
 
 CACHE_FILE = "entities.sqlite"  # beside the index: the model's results, and the image checks
@@ -18,8 +18,8 @@ PARALLEL_WRITER_THRESHOLD = 10_000  # below this a second writer process costs m
 class IndexOptions:
     entities: bool = True
     pipeline: str = DEFAULT_PIPELINE
-    batch_size: int = 256
-    procs: int = 2
+    batch_size: int = DEFAULT_BATCH_SIZE
+    procs: int = DEFAULT_PROCS
     show_progress: bool = False
     rebuild: bool = False
     include: tuple[str, ...] = ()

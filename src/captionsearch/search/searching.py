@@ -13,6 +13,7 @@ from typing import Iterator, Sequence
 
 from .. import nlp
 from ..errors import ConfigError, IndexMissing
+from ..settings import DEFAULT_INDEX_DIR, DEFAULT_LIMIT
 from . import querylang as ql
 from .backend import IndexReader, RawHit, RawResults, get_backend
 from .facets import FacetValue, check_filters, facet_groups
@@ -53,9 +54,9 @@ def configure(query_cache_mb: int | None = None) -> None:
 
 def search(
     query: str,
-    index_dir: str | Path = "index",
+    index_dir: str | Path = DEFAULT_INDEX_DIR,
     page: int = 1,
-    limit: int = 10,
+    limit: int = DEFAULT_LIMIT,
     filters: Sequence[str] = (),
     facets: bool = True,
     suggest: bool = True,
@@ -136,14 +137,14 @@ def warm_up(index_dir: str | Path, frequent_terms: bool = False) -> None:
 # -- single photos ----------------------------------------------------------------------
 
 
-def get_photo(record_id: str, index_dir: str | Path = "index") -> Photo | None:
+def get_photo(record_id: str, index_dir: str | Path = DEFAULT_INDEX_DIR) -> Photo | None:
     """One photo by id, or None."""
     with reader_pool(index_dir).lease() as reader:
         stored = reader.stored_record(record_id)
     return photo_from_stored(stored) if stored else None
 
 
-def more_like_this(record_id: str, index_dir: str | Path = "index", limit: int = 6) -> list[Photo]:
+def more_like_this(record_id: str, index_dir: str | Path = DEFAULT_INDEX_DIR, limit: int = 6) -> list[Photo]:
     with reader_pool(index_dir).lease() as reader:
         stored = reader.stored_record(record_id)
         if stored is None:
@@ -153,17 +154,17 @@ def more_like_this(record_id: str, index_dir: str | Path = "index", limit: int =
     return [photo_from_stored(h.record) for h in raw]
 
 
-def all_photos(index_dir: str | Path = "index") -> Iterator[Photo]:
+def all_photos(index_dir: str | Path = DEFAULT_INDEX_DIR) -> Iterator[Photo]:
     with reader_pool(index_dir).lease() as reader:
         for stored in reader.stored_records():
             yield photo_from_stored(stored)
 
 
-def collection_facets(index_dir: str | Path = "index") -> dict[str, tuple[FacetValue, ...]]:
+def collection_facets(index_dir: str | Path = DEFAULT_INDEX_DIR) -> dict[str, tuple[FacetValue, ...]]:
     with reader_pool(index_dir).lease() as reader:
         return facet_groups(reader.facet_counts(), ())
 
 
-def photo_count(index_dir: str | Path = "index") -> int:
+def photo_count(index_dir: str | Path = DEFAULT_INDEX_DIR) -> int:
     with reader_pool(index_dir).lease() as reader:
         return reader.doc_count()

@@ -16,9 +16,10 @@ from typing import Any, Callable, ContextManager, Hashable
 
 import numpy as np
 
+from ...settings import DEFAULT_QUERY_CACHE_MB
 from ..engine import POSITION_BITS
 
-ARRAY_CACHE_MB = 256  # decoded posting lists kept per process, most recently used first
+ARRAY_CACHE_MB = DEFAULT_QUERY_CACHE_MB  # decoded posting lists kept per process, most recently used first
 INT = np.int64
 NARROW_KEY_BITS = 16  # a narrow position key is document << 16 | position, in 32 bits
 
