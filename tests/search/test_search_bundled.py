@@ -172,3 +172,13 @@ def test_accessibility_status_is_a_facet_agreeing_with_the_audit(bundled_index: 
     assert {h.id for h in page.hits} == vague
     statuses = {v.value for v in searching.collection_facets(bundled_index)["status"]}
     assert "alt-vague" in statuses
+
+
+def test_the_package_api_of_the_readme_searches(bundled_index: Path, manifest: list[dict]) -> None:
+    """``captionsearch.search("rover", index_dir=...)`` as README.md shows it, whatever was imported before."""
+    import captionsearch
+    from captionsearch.search import engine  # noqa: F401  (importing the package's modules keeps it callable)
+
+    page = captionsearch.search("rover", index_dir=bundled_index, limit=100)
+    assert {hit.id for hit in page.hits} == expected(manifest, r"\brovers?\b")
+    assert page.to_dict()["total"] == page.total == captionsearch.search("rover", index_dir=bundled_index).total

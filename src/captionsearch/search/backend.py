@@ -14,6 +14,7 @@ rebuild.
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,8 +173,12 @@ class SearchBackend(Protocol):
         """Bound the memory this process keeps for decoded index data."""
 
 
-def get_backend() -> SearchBackend:
-    """The backend captionsearch uses, imported on first use (it loads its engine)."""
-    from .whoosh.backend import BACKEND
+# Each backend's module exports BACKEND; the contract tests run against every one listed.
+BACKENDS = {"whoosh": "captionsearch.search.whoosh.backend"}
+DEFAULT_BACKEND = "whoosh"
 
-    return BACKEND
+
+def get_backend(name: str = DEFAULT_BACKEND) -> SearchBackend:
+    """A backend by name, imported on first use (it loads its engine)."""
+    backend: SearchBackend = importlib.import_module(BACKENDS[name]).BACKEND
+    return backend
