@@ -263,7 +263,7 @@ def _queries(index: Path) -> list[str]:
 
 
 def summary(result: dict[str, Any]) -> str:
-    slow, measured = result["slow_clients"], result["measured"]
+    slow = result["slow_clients"]
     lines = [
         f"{result['photos']:,} photos, concurrency {result['concurrency']}, {result['seconds_per_phase']:.0f} s a phase",
         f"slow clients: {slow['slow_connections']} held open; {slow['probes']} normal requests: "

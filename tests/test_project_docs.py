@@ -23,13 +23,15 @@ def readme_command(name: str) -> str:
     return result.stdout.strip()
 
 
-def test_readme_gives_one_setup_and_one_test_command_that_ci_runs() -> None:
-    setup, tests = readme_command("setup"), readme_command("test")
+def test_readme_gives_one_setup_one_test_and_one_checks_command_that_ci_runs() -> None:
+    setup, tests, checks = readme_command("setup"), readme_command("test"), readme_command("checks")
     assert setup.startswith("bash scripts/install && ") and "captionsearch index corpus/" in setup
     assert tests == ".venv/bin/python -m pytest"
+    assert ".venv/bin/ruff check ." in checks and ".venv/bin/mypy" in checks and "ruff format --check" in checks
     assert (ROOT / "scripts" / "install").is_file()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert 'bash -c "$setup"' in ci and 'bash -c "$tests"' in ci
+    assert 'bash -c "$setup"' in ci and 'bash -c "$tests"' in ci and 'bash -c "$checks"' in ci
+    assert ci.index('bash -c "$tests"') < ci.index('bash -c "$checks"')
 
 
 def test_every_setting_is_documented() -> None:

@@ -261,7 +261,7 @@ def image_case(outside: Path) -> Case:
         manifest = [{"id": i, "image": path, "caption": f"Photo {i} of the rover."} for i, path in photos]
         (folder / "manifest.json").write_text(json_lines(*(json.dumps(e) for e in manifest)), encoding="utf-8")
 
-    outside_folders = f"is outside the corpus folders"
+    outside_folders = "is outside the corpus folders"
     return Case(
         "images",
         write,

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+
 @pytest.fixture(scope="module")
 def generate(bench_generator):
     return bench_generator

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from captionsearch.indexing import documents, enrichment, options
-from captionsearch.search import searching
 from captionsearch.errors import CaptionSearchError, IndexLocked, IndexMissing
-from captionsearch.indexing import IndexOptions, index_records
+from captionsearch.indexing import IndexOptions, documents, enrichment, index_records, options
+from captionsearch.search import searching
 from captionsearch.search.backend import get_backend
 from captionsearch.search.whoosh.files import PID_FILE
 

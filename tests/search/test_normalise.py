@@ -68,8 +68,9 @@ def test_words_are_folded_but_not_stemmed() -> None:
 
 def test_stemming_from_many_threads_at_once_gives_each_word_its_own_stem() -> None:
     """A web server stems queries and highlights from several threads at once."""
-    import snowballstemmer
     from concurrent.futures import ThreadPoolExecutor
+
+    import snowballstemmer
 
     words = [f"{stem}{ending}" for stem in ("connect", "generat", "relat", "hope", "organis", "nation", "simulat")
              for ending in ("ion", "ions", "ing", "ed", "ively", "ational", "izations", "fulness", "ers")]

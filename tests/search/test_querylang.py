@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from captionsearch.search import querylang as ql
 from captionsearch.errors import QuerySyntaxError
+from captionsearch.search import querylang as ql
 from captionsearch.search.searching import normalised
 
 

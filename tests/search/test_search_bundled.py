@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from captionsearch import nlp
-from captionsearch.search import searching
 from captionsearch.indexing import IndexOptions, index_corpus
+from captionsearch.search import searching
 
 
 @pytest.fixture(scope="session")

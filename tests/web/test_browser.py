@@ -10,9 +10,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from captionsearch.search import searching
 from captionsearch.audit.config import AuditConfig
 from captionsearch.audit.runner import audit_paths
+from captionsearch.search import searching
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
 
 from .. import images
-from ..search import searching
 from ..errors import IndexMissing
+from ..search import searching
 from . import findings as audit_findings
 from . import presenters, rule_pages
 from .error_pages import error_payload, error_response

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Iterator, Mapping
 
-from ..nlp import fold
+from ..nlp import fold as fold  # runner.py uses checks.fold
 from .language import judged_in
 from .model import Hit, Subject
 

@@ -28,7 +28,10 @@ def entity_text(record: CaptionRecord) -> str:
 
 
 def build_document(
-    record: CaptionRecord, entities: Entities | None, flag: str, failed_rules: Sequence[str] = (),
+    record: CaptionRecord,
+    entities: Entities | None,
+    flag: str,
+    failed_rules: Sequence[str] = (),
     digest: str | None = None,
 ) -> IndexDocument:
     """One record as index fields: normalised terms, facets and the stored record.

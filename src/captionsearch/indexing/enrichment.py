@@ -188,8 +188,9 @@ def _write_enriched(
         job.entities.update(fresh)
         progress.advance(len(batch))
     failed: dict[str, tuple[str, ...]] = {}
-    for future in job.statuses:
-        failed.update(outcome(future))
+    for judged in job.statuses:
+        rules: dict[str, tuple[str, ...]] = outcome(judged)
+        failed.update(rules)
     with get_backend().writer(index_dir, procs=options.writer_procs(len(job.records)), merge=job.last) as writer:
         for record in job.records:
             writer.put(build_document(record, job.entities[entity_text(record)], ENRICHED, failed[record.id]))

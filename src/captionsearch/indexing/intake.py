@@ -26,13 +26,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import PurePosixPath
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import images
-from .cache import ResultCache
 from ..corpus.references import is_url
 from ..errors import CorpusError
 from ..records import CaptionRecord, ImageFile, Origin, id_problem
+from .cache import ResultCache
 
 CHECK_BATCH = 256  # records whose images are checked together (in CHECK_THREADS threads)
 CHECK_THREADS = 2  # Pillow decodes without the GIL: both cores
@@ -87,8 +87,14 @@ class Intake:
     def _acceptable(self, record: CaptionRecord) -> bool:
         problem = id_problem(record.id)
         if problem:
-            self.refuse(CorpusError(record.origin.path, problem, record.origin.line,
-                                    "use letters, digits, '-', '_' or '.'; the photo was not indexed"))
+            self.refuse(
+                CorpusError(
+                    record.origin.path,
+                    problem,
+                    record.origin.line,
+                    "use letters, digits, '-', '_' or '.'; the photo was not indexed",
+                )
+            )
         return problem is None
 
     def _prepared(self, record: CaptionRecord, image_file: ImageFile | None) -> CaptionRecord | None:
@@ -96,12 +102,23 @@ class Intake:
         if image_file is not None and not image_file.root and _only_from_the_image(record):
             # Everything known about this photo was read from a file outside the corpus
             # folders (an image file that is a symbolic link leading out): none of it is indexed.
-            self.refuse(CorpusError(record.origin.path, f"leads to {self._shown(record.image)}, outside the corpus "
-                                    "folders", hint="the photo was not indexed; add its folder to image-roots to allow it"))
+            self.refuse(
+                CorpusError(
+                    record.origin.path,
+                    f"leads to {self._shown(record.image)}, outside the corpus folders",
+                    hint="the photo was not indexed; add its folder to image-roots to allow it",
+                )
+            )
             return None
         if image_file is not None and image_file.problem:
-            self.warn(CorpusError(record.origin.path, f"image {self._shown(record.image)} {image_file.problem}",
-                                  record.origin.line, "the photo is indexed without it; fix or replace the image"))
+            self.warn(
+                CorpusError(
+                    record.origin.path,
+                    f"image {self._shown(record.image)} {image_file.problem}",
+                    record.origin.line,
+                    "the photo is indexed without it; fix or replace the image",
+                )
+            )
         return self._public(record, image_file)
 
     # -- text -------------------------------------------------------------------------
@@ -114,11 +131,23 @@ class Intake:
         if not long and keywords == record.keywords:
             return record
         for name, length in long.items():
-            self.warn(CorpusError(record.origin.path, f"{name} is {length:,} characters; only the first {limit:,} "
-                                  "are indexed (max-text-chars)", record.origin.line, "shorten it"))
+            self.warn(
+                CorpusError(
+                    record.origin.path,
+                    f"{name} is {length:,} characters; only the first {limit:,} are indexed (max-text-chars)",
+                    record.origin.line,
+                    "shorten it",
+                )
+            )
         if keywords != record.keywords:
-            self.warn(CorpusError(record.origin.path, f"keywords run past {limit:,} characters; the rest are "
-                                  "not indexed (max-text-chars)", record.origin.line, "list fewer keywords"))
+            self.warn(
+                CorpusError(
+                    record.origin.path,
+                    f"keywords run past {limit:,} characters; the rest are not indexed (max-text-chars)",
+                    record.origin.line,
+                    "list fewer keywords",
+                )
+            )
         return _cut(record, limit, keywords)
 
     # -- images -----------------------------------------------------------------------
@@ -146,7 +175,9 @@ class Intake:
             found[image] = ImageFile(root, relative, stamp, inspection.width, inspection.height, inspection.problem)
         return found
 
-    def _inspections(self, wanted: dict[str, tuple[str, str, str]], pool: ThreadPoolExecutor) -> dict[str, images.Inspection]:
+    def _inspections(
+        self, wanted: dict[str, tuple[str, str, str]], pool: ThreadPoolExecutor
+    ) -> dict[str, images.Inspection]:
         keys = {f"{image}|{stamp}": image for image, (_, _, stamp) in wanted.items()}
         cached = self.cache.get_many(list(keys)) if self.cache else {}
         results = {keys[key]: images.Inspection(*value) for key, value in cached.items()}
@@ -156,8 +187,9 @@ class Intake:
             results[image] = inspection
         if self.cache and missing:
             stamped = {image: f"{image}|{wanted[image][2]}" for image in missing}
-            self.cache.put_many((stamped[i], [results[i].width, results[i].height, results[i].problem])
-                                for i in missing if wanted[i][2])  # a file without a stamp is checked again
+            self.cache.put_many(
+                (stamped[i], [results[i].width, results[i].height, results[i].problem]) for i in missing if wanted[i][2]
+            )  # a file without a stamp is checked again
         return results
 
     def _place(self, image: str) -> tuple[str, str] | None:
@@ -202,7 +234,7 @@ class _PublicPaths:
         self.roots = tuple(root.rstrip("/") + "/" for root in sorted(roots, key=len, reverse=True))
         self._files: dict[str, str] = {}  # origin path as given -> shown; few files give many records
 
-    def changes(self, record: CaptionRecord, origins: dict[int, Origin]) -> dict[str, object]:
+    def changes(self, record: CaptionRecord, origins: dict[int, Origin]) -> dict[str, Any]:
         def shown(origin: Origin) -> Origin:
             if id(origin) not in origins:
                 origins[id(origin)] = self.origin(origin)
@@ -245,7 +277,9 @@ def _keywords_within(keywords: tuple[str, ...], limit: int) -> tuple[str, ...]:
 
 def _cut(record: CaptionRecord, limit: int, keywords: tuple[str, ...]) -> CaptionRecord:
     def cut(part: CaptionRecord) -> CaptionRecord:
-        changes = {name: getattr(part, name)[:limit] for name in BOUNDED_FIELDS if len(getattr(part, name) or "") > limit}
+        changes = {
+            name: getattr(part, name)[:limit] for name in BOUNDED_FIELDS if len(getattr(part, name) or "") > limit
+        }
         return replace(part, keywords=_keywords_within(part.keywords, limit), **changes)
 
     return replace(cut(record), keywords=keywords, parts=tuple(cut(p) for p in record.parts))

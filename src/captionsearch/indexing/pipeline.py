@@ -45,7 +45,9 @@ from .search_tier import Problems, Tally, write_search_tier
 from .spill import Spill
 
 
-def index_corpus(paths: Sequence[str | Path], index_dir: str | Path, options: IndexOptions = IndexOptions()) -> IndexReport:
+def index_corpus(
+    paths: Sequence[str | Path], index_dir: str | Path, options: IndexOptions = IndexOptions()
+) -> IndexReport:
     """Read ``paths`` and bring the index in ``index_dir`` up to date with them.
 
     Images are served only from the folders in ``paths`` (a file's own
@@ -56,14 +58,16 @@ def index_corpus(paths: Sequence[str | Path], index_dir: str | Path, options: In
     problems = Problems()
     # A file that could not be read must not take its photos out of the index:
     # deletions wait for a run in which every input was read.
-    report = _index(corpus.read(), Path(index_dir), options, problems,
-                    complete=lambda: not corpus.errors and not problems.refused)
+    report = _index(
+        corpus.read(), Path(index_dir), options, problems, complete=lambda: not corpus.errors and not problems.refused
+    )
     if report is None:
         # The rebuild met a file it could not read: a rebuild from incomplete input
         # would drop that file's photos, so read again and update in place instead.
         corpus = stream_corpus(paths, include=options.include, exclude=options.exclude, limits=options.limits)
         problems = Problems()
         report = _update(corpus.read(), Path(index_dir), options, problems, complete=lambda: not corpus.errors)
+        assert report is not None  # only a rebuild gives up
     errors = (*corpus.errors, *problems.refused)
     return replace(report, errors=errors, warnings=tuple(problems.warnings), files=len(corpus.files))
 

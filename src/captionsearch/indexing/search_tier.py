@@ -66,8 +66,10 @@ def write_search_tier(
     enrich_later: Spill,
 ) -> tuple[int, int]:
     """Pass 1 into ``staging``, from the live index's states; (deleted, kept). The caches stay in the live folder."""
-    with ResultCache(index_dir / CACHE_FILE, options.cache_namespace()) as cache, \
-            ResultCache(index_dir / CACHE_FILE, image_cache_namespace(options.intake.image_limits)) as checks:
+    with (
+        ResultCache(index_dir / CACHE_FILE, options.cache_namespace()) as cache,
+        ResultCache(index_dir / CACHE_FILE, image_cache_namespace(options.intake.image_limits)) as checks,
+    ):
         intake = Intake(options.intake, checks, problems.warnings.append, problems.refused.append)
         states = get_backend().read_states(staging)
         writes = _writes(intake.prepare(records), states, options, tally, enrich_later)

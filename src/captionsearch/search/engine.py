@@ -210,7 +210,8 @@ def _without(found: Matches, excluded: np.ndarray, size: int) -> Matches:
 
 def _in_documents(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """The position keys that fall in ``docs`` (sorted)."""
-    return keys[_member(keys >> POSITION_BITS, docs)]
+    inside: np.ndarray = keys[_member(keys >> POSITION_BITS, docs)]
+    return inside
 
 
 def _member(values: np.ndarray, sorted_pool: np.ndarray, size: int = 0) -> np.ndarray:
@@ -220,10 +221,12 @@ def _member(values: np.ndarray, sorted_pool: np.ndarray, size: int = 0) -> np.nd
     if _dense(len(values) + len(sorted_pool), size):  # a lookup table beats a binary search per value
         table = np.zeros(size, dtype=bool)
         table[sorted_pool] = True
-        return table[values]
+        looked_up: np.ndarray = table[values]
+        return looked_up
     at = np.searchsorted(sorted_pool, values)
     at[at == len(sorted_pool)] = 0
-    return sorted_pool[at] == values
+    found: np.ndarray = sorted_pool[at] == values
+    return found
 
 
 def _dense(count: int, size: int) -> bool:

@@ -42,8 +42,10 @@ def check_filters(filters: Sequence[str]) -> None:
     for key in filters:
         group, sep, value = key.partition(":")
         if not (sep and value.strip()) or group not in FACET_GROUPS:
-            raise ConfigError(f"unknown filter {key!r}: filter by group:value, the group one of "
-                              f"{', '.join(FACET_GROUPS)} (for example place:China or year:2019)")
+            raise ConfigError(
+                f"unknown filter {key!r}: filter by group:value, the group one of "
+                f"{', '.join(FACET_GROUPS)} (for example place:China or year:2019)"
+            )
 
 
 def facet_groups(counts: dict[str, int], filters: Sequence[str]) -> dict[str, tuple[FacetValue, ...]]:

@@ -89,7 +89,7 @@ class _Lexeme:
 
 
 def _lex(query: str) -> list[_Lexeme]:
-    lexemes = []
+    lexemes: list[_Lexeme] = []
     for match in _TOKEN.finditer(query):
         text, position = match.group(), match.start() + 1
         if text.isspace():
@@ -151,7 +151,8 @@ class _Parser:
         items = [self.and_expr()]
         while (lexeme := self.peek()) is not None and lexeme.kind == "OR":
             self.take()
-            if self.peek() is None or self.peek().kind in (")", "OR"):
+            following = self.peek()
+            if following is None or following.kind in (")", "OR"):
                 raise QuerySyntaxError(f"OR at position {lexeme.position} needs a term on both sides")
             items.append(self.and_expr())
         return items[0] if len(items) == 1 else Or(tuple(items))
@@ -168,7 +169,9 @@ class _Parser:
             if lexeme is not None and lexeme.kind == "OR":
                 raise QuerySyntaxError(f"OR at position {lexeme.position} needs a term on both sides")
             if lexeme is not None and lexeme.kind == ")":
-                raise QuerySyntaxError(f"empty parentheses at position {lexeme.position}: put words inside or remove them")
+                raise QuerySyntaxError(
+                    f"empty parentheses at position {lexeme.position}: put words inside or remove them"
+                )
             raise QuerySyntaxError("the query ends too early: finish it or remove the last operator")
         return items[0] if len(items) == 1 else And(tuple(items))
 
@@ -290,4 +293,3 @@ def unparse(node: Node) -> str:
 def _wrap(node: Node) -> str:
     text = unparse(node)
     return f"({text})" if isinstance(node, (And, Or)) else text
-

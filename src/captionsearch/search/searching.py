@@ -42,7 +42,8 @@ __all__ = [
 
 MAX_LIMIT = 100
 MAX_PAGE = 1000
-WARM_SHARE = 0.5  # of the posting-list cache, filled by a server's master with the commonest words (shared by its workers)
+# Of the posting-list cache: what a server's master fills with the commonest words (shared by its workers).
+WARM_SHARE = 0.5
 WARM_SECONDS = 10.0  # at most: a server announces its address only once warm
 
 
@@ -110,7 +111,9 @@ def normalised(tree: ql.Node) -> ql.Node:
     return ql.normalise(tree, nlp.analyse, nlp.QUERY_STOPWORDS)
 
 
-def _run(reader: IndexReader, tree: ql.Node, filters: Sequence[str], offset: int, limit: int, facets: bool) -> RawResults:
+def _run(
+    reader: IndexReader, tree: ql.Node, filters: Sequence[str], offset: int, limit: int, facets: bool
+) -> RawResults:
     return reader.search(normalised(tree), filters, offset, limit, facets)
 
 

@@ -59,7 +59,8 @@ class IndexArrays:
         return np.concatenate(parts) if parts else np.zeros(0, INT)
 
     def lengths(self, field: str, docs: np.ndarray) -> np.ndarray:
-        return BYTE_TO_LENGTH[self.encoded_lengths(field)[docs]]
+        decoded: np.ndarray = BYTE_TO_LENGTH[self.encoded_lengths(field)[docs]]
+        return decoded
 
     def encoded_lengths(self, field: str) -> np.ndarray:
         """Every document's length of ``field``, the byte Whoosh stores (``BYTE_TO_LENGTH`` decodes)."""

@@ -33,7 +33,9 @@ class FacetTable:
         all_values = np.concatenate(values) if values else np.zeros(0, INT)
         order = np.argsort(all_docs, kind="stable")
         starts = np.searchsorted(all_docs[order], np.arange(size + 1))
-        return cls(tuple(names), starts.astype(narrowest(len(all_docs))), all_values[order].astype(narrowest(len(names))))
+        return cls(
+            tuple(names), starts.astype(narrowest(len(all_docs))), all_values[order].astype(narrowest(len(names)))
+        )
 
     @property
     def nbytes(self) -> int:

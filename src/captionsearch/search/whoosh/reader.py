@@ -87,8 +87,10 @@ class WhooshReader:
 
     def segments(self) -> dict[str, tuple[int, int]]:
         """Segment id -> (live documents, all documents), in index order."""
-        return {reader.segment().segment_id(): (reader.doc_count(), reader.doc_count_all())
-                for reader, _ in self.arrays.leaves}
+        return {
+            reader.segment().segment_id(): (reader.doc_count(), reader.doc_count_all())
+            for reader, _ in self.arrays.leaves
+        }
 
     def up_to_date(self) -> bool:
         return bool(self._searcher.up_to_date())
