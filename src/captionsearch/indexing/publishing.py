@@ -1,7 +1,7 @@
 """A run's search tier is written beside the live index and swapped in whole: all or nothing.
 
 A backend's commits are atomic one by one, and a large run commits every
-COMMIT_EVERY records (a single commit for a million photos would make each
+``commit_every`` records (a single commit for a million photos would make each
 writer process spill and merge its postings: measured at 100,000 photos,
 45% slower and 750 MB more). So the run writes a copy: ``stage()`` makes
 a sibling folder ``<index>.staging`` holding hard links to the live index's
