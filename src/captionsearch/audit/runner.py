@@ -22,7 +22,7 @@ from ..corpus.merge import merge_records
 from ..corpus.metadata import read_image_metadata
 from ..corpus.discovery import corpus_root
 from ..errors import CorpusError
-from ..records import CaptionRecord
+from ..records import CaptionRecord, SourceKind
 from . import checks
 from .baseline import split_by_baseline
 from .config import AuditConfig
@@ -151,7 +151,7 @@ def with_image_problems(subjects: list[Subject]) -> list[Subject]:
 
 def with_metadata_suggestions(subjects: list[Subject], records: list[CaptionRecord]) -> list[Subject]:
     """Page images whose file carries an IPTC alt text get it as their suggestion."""
-    metadata_alts = {r.image: r.alt.strip() for r in records if r.origin.kind == "metadata" and (r.alt or "").strip()}
+    metadata_alts = {r.image: r.alt.strip() for r in records if r.origin.kind == SourceKind.METADATA and (r.alt or "").strip()}
     if not metadata_alts:
         return subjects
     return [replace(s, suggestion=metadata_alts[s.resolved_image]) if s.resolved_image in metadata_alts else s

@@ -20,6 +20,8 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator, Sequence
 
 from ..corpus.discovery import IMAGE_EXTENSIONS, selected
+from ..corpus.registry import extensions
+from ..records import SourceKind
 from ..corpus.html_tree import decode_html, parse_html
 from ..errors import CorpusError
 from ..corpus import markdown_render as markdown_pages
@@ -34,9 +36,9 @@ PAGE_EXTENSIONS = frozenset(
     ".html .htm .xhtml .shtml .njk .nunjucks .liquid .webc .hbs .handlebars .mustache .jinja .jinja2 .j2 "
     ".twig .erb .ejs .astro .vue .svelte".split()
 )
-MARKDOWN_EXTENSIONS = frozenset(".md .markdown .mdown .mkd .mdx".split())
+MARKDOWN_EXTENSIONS = extensions(SourceKind.MARKDOWN)
 JSX_EXTENSIONS = frozenset(".mdx .astro .vue .svelte".split())
-MANIFEST_EXTENSIONS = frozenset({".json", ".jsonl", ".csv"})
+MANIFEST_EXTENSIONS = extensions(SourceKind.MANIFEST)
 AUDITED_EXTENSIONS = PAGE_EXTENSIONS | MARKDOWN_EXTENSIONS | MANIFEST_EXTENSIONS | IMAGE_EXTENSIONS
 # Folders of dependencies and build output: not the site's own sources.
 SKIPPED_FOLDERS = frozenset({"node_modules", "bower_components", "vendor", "_site", "__pycache__", "site-packages"})
