@@ -76,14 +76,20 @@ def unaudited_lines(result: AuditResult) -> list[str]:
     return lines
 
 
-def render_text(result: AuditResult, config: AuditConfig) -> str:
-    """Grouped by file: path:line:col, severity, rule, message, then the snippet."""
+SEVERITY_COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "notice": "\x1b[36m"}
+RESET = "\x1b[0m"
+
+
+def render_text(result: AuditResult, config: AuditConfig, color: bool = False) -> str:
+    """Grouped by file: path:line:col, severity, rule, message, then the snippet (severities in
+    colour with ``color``)."""
     lines = []
     for path, findings in groupby(result.findings, key=lambda f: f.path):
         lines.append(path)
         for f in findings:
             review = " (needs review)" if f.heuristic else ""
-            lines.append(f"  {f.path}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}{review}")
+            severity = f"{SEVERITY_COLOURS[f.severity]}{f.severity}{RESET}" if color else f.severity
+            lines.append(f"  {f.path}:{f.line}:{f.column}: {severity} [{f.rule}] {f.message}{review}")
             if f.snippet:
                 lines.append(f"      {_one_line(f.snippet)}")
             if f.fix is not None:

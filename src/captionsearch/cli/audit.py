@@ -14,7 +14,7 @@ from typing import Any
 
 from ..audit.model import SEVERITIES
 from ..errors import ConfigError
-from .common import ExitCode
+from .common import ExitCode, color_option, use_color
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "concise", "rdjson")
 
@@ -48,6 +48,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to audit, or URLs of a running site")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    color_option(parser)
     parser.add_argument("--fail-on", choices=SEVERITIES, help=from_setting("fail_on"))
     parser.add_argument("--select", metavar="RULES", help=from_setting("select"))
     parser.add_argument("--extend-select", metavar="RULES", help=from_setting("extend_select"))
@@ -153,7 +154,12 @@ def audit_and_report(args: argparse.Namespace, config: Any) -> int:
         count = write_baseline(Path(args.write_baseline), result.findings)
         print(f"wrote {count} finding{'s' if count != 1 else ''} to baseline {args.write_baseline}", file=sys.stderr)
         return ExitCode.ERROR if result.errors else ExitCode.OK
-    report = REPORTERS[args.format](result, config)
+    if args.format == "text":
+        from ..audit.reporters import render_text
+
+        report = render_text(result, config, color=not args.output and use_color(args.color, sys.stdout))
+    else:
+        report = REPORTERS[args.format](result, config)
     if args.statistics:
         from ..audit.reporters import statistics
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from ..settings import load_settings
-from .common import ExitCode, index_option, overrides
+from .common import ExitCode, color_option, index_option, overrides, use_color
 
 
 def add_parser(commands: Any) -> None:
@@ -31,8 +31,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--filter", action="append", default=[], metavar="GROUP:VALUE",
                         help="only photos with this facet value, e.g. place:Beijing or year:2019")
     parser.add_argument("--json", action="store_true", help="print the documented JSON (docs/search-json.md)")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                        help="highlight matches in colour (default: on a terminal)")
+    color_option(parser)
     parser.set_defaults(func=run_search)
 
 
@@ -48,14 +47,8 @@ def run_search(args: argparse.Namespace) -> int:
         json.dump(page.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        write_results(page, sys.stdout, _use_color(args.color, sys.stdout))
+        write_results(page, sys.stdout, use_color(args.color, sys.stdout))
     return ExitCode.OK if page.total else ExitCode.FOUND_NOTHING
-
-
-def _use_color(choice: str, stream: TextIO) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 def write_results(page: Any, out: TextIO, color: bool) -> None:
