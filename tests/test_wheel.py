@@ -59,3 +59,13 @@ def test_the_wheel_serves_the_web_front_end_and_rule_pages(tmp_path: Path) -> No
         env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
     )
     assert run.stdout.strip() == "ok", run.stderr[-3000:]
+
+
+def test_every_package_of_the_source_tree_is_in_the_wheel() -> None:
+    """A package missing from pyproject's list installs as nothing: the command would fail at start."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    source = ROOT / "src"
+    found = {str(init.parent.relative_to(source)).replace("/", ".") for init in source.rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"

@@ -11,10 +11,23 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields, replace
+from enum import Enum
 from pathlib import PurePosixPath
 from typing import Any
 
 TEXT_FIELDS = ("title", "caption", "alt", "credit", "long_description")
+
+
+class SourceKind(str, Enum):
+    """The kind of source a record was read from (a str, so it compares and serialises as its value)."""
+
+    MANIFEST = "manifest"  # a photo desk's list: JSON, JSONL, CSV
+    HTML = "html"  # a page
+    MARKDOWN = "markdown"  # a Markdown or MDX page
+    METADATA = "metadata"  # the image file's own IPTC, XMP and EXIF
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +37,7 @@ class Origin:
     path: str
     line: int | None = None
     column: int | None = None
-    kind: str = ""  # "manifest", "html", "markdown" or "metadata"
+    kind: str = ""  # a SourceKind; "" when not read from a corpus file
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.line, "column": self.column, "kind": self.kind}

@@ -115,3 +115,12 @@ def test_list_rules_and_explain(capsys):
     assert code == 0 and "alt-missing" in out and "caption-vague" in out
     code, out, _ = run(capsys, "--explain", "alt-vague")
     assert code == 0 and "## How to fix" in out
+
+
+def test_text_output_is_coloured_only_when_asked_or_on_a_terminal(in_fixtures, capsys, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    _, coloured, _ = run(capsys, "site", "--color", "always", STATIC)
+    _, plain, _ = run(capsys, "site", STATIC)  # captured output is not a terminal: auto means plain
+    assert "\x1b[1;31merror\x1b[0m [alt-filename]" in coloured
+    assert "\x1b[" not in plain and plain == coloured.replace("\x1b[1;31m", "").replace("\x1b[33m", "").replace(
+        "\x1b[36m", "").replace("\x1b[0m", "")

@@ -44,7 +44,7 @@ def test_every_audit_setting_is_documented(repo_root):
 
 def test_audit_command_imports_no_heavy_modules():
     code = (
-        "import sys, captionsearch.audit.command, captionsearch.audit;"
+        "import sys, captionsearch.cli.audit, captionsearch.audit;"
         "heavy = [m for m in ('spacy', 'whoosh', 'flask') if m in sys.modules];"
         "print(','.join(heavy))"
     )

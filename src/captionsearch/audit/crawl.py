@@ -400,7 +400,8 @@ class Robots:
 
 def sitemap_pages(url: str, get: Callable[[str], Response], errors: list[str]) -> list[str]:
     """The page URLs a sitemap lists, following a sitemap index (gzipped sitemaps too)."""
-    queue, seen, pages = [url], set(), []
+    queue, pages = [url], []
+    seen: set[str] = set()
     while queue and len(seen) < MAX_SITEMAPS:
         current = queue.pop(0)
         if current in seen:

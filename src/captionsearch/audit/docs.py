@@ -18,8 +18,8 @@ def rule_page(rule_id: str) -> str:
 
 
 def explain(rule_id: str) -> str:
-    rule = RULES.get(rule_id)
-    page = rule_page(rule_id)
+    page = rule_page(rule_id)  # an unknown rule is a ConfigError here
+    rule = RULES[rule_id]
     head = f"{rule.id} ({rule.severity}{', needs review' if rule.heuristic else ''}; WCAG {', '.join(rule.wcag)})\n\n"
     return head + page
 

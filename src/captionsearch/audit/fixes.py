@@ -24,7 +24,7 @@ import stat
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from .alt_markup import html_change, markdown_change
 from ..corpus.rewrite import line_column, line_starts
@@ -49,7 +49,7 @@ class Edit:
     # What the range held when the edit was made; None skips the check.
     old_text: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The edit as JSON-ready data, keyed by field name."""
         return asdict(self)
 

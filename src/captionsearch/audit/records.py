@@ -13,9 +13,11 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Mapping
 
-from ..records import CaptionRecord
+from ..records import CaptionRecord, SourceKind
 from .model import Subject
 from .semantics import file_name
+
+PAGES = (SourceKind.HTML, SourceKind.MARKDOWN)
 
 
 def has_text(record: CaptionRecord) -> bool:
@@ -37,11 +39,11 @@ def record_subjects(
     """
     for record in records:
         parts = record.parts or (record,)
-        metadata = next((p for p in parts if p.origin.kind == "metadata"), None)
+        metadata = next((p for p in parts if p.origin.kind == SourceKind.METADATA), None)
         suggestion = (metadata.alt or "").strip() if metadata is not None else ""
-        kinds = ("manifest", "markdown", "html") if with_pages else ("manifest",)
+        kinds = (SourceKind.MANIFEST, SourceKind.MARKDOWN, SourceKind.HTML) if with_pages else (SourceKind.MANIFEST,)
         written = [p for p in parts if p.origin.kind in kinds]
-        shown = record.image in alts_on_pages or any(p.origin.kind in ("html", "markdown") for p in parts)
+        shown = record.image in alts_on_pages or any(p.origin.kind in PAGES for p in parts)
         if not written and metadata is not None and has_text(metadata) and not shown:
             written = [metadata]
         page_alt = alts_on_pages.get(record.image)
@@ -52,7 +54,7 @@ def record_subjects(
 
 def _subject(record: CaptionRecord, part: CaptionRecord, suggestion: str, alt_elsewhere: bool) -> Subject:
     kind = part.origin.kind
-    decorative = kind in ("html", "markdown") and part.alt == ""
+    decorative = kind in PAGES and part.alt == ""
     return Subject(
         source=kind,
         path=part.origin.path,
@@ -68,16 +70,16 @@ def _subject(record: CaptionRecord, part: CaptionRecord, suggestion: str, alt_el
         purpose_reason="marked decorative" if decorative else "a photo of a collection",
         decorative=decorative,
         photo=not decorative,
-        caption=part.caption or (record.caption if kind == "manifest" else ""),
-        gallery_photo=kind in ("manifest", "metadata"),
+        caption=part.caption or (record.caption if kind == SourceKind.MANIFEST else ""),
+        gallery_photo=kind in (SourceKind.MANIFEST, SourceKind.METADATA),
         group=part.gallery or part.origin.path,
-        suggestion=suggestion if kind != "metadata" else "",
+        suggestion=suggestion if kind != SourceKind.METADATA else "",
         snippet=_snippet(part),
         alt_elsewhere=alt_elsewhere,
     )
 
 
 def _snippet(part: CaptionRecord) -> str:
-    if part.origin.kind == "markdown":
+    if part.origin.kind == SourceKind.MARKDOWN:
         return f"![{part.alt or ''}]({PurePosixPath(part.image).name})"
     return f"image={PurePosixPath(part.image).name} alt={part.alt!r}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..errors import CaptionSearchError
 from .crawl import HTML_TYPES, FetchFailed, Response, normalise_url, origin_of
@@ -34,7 +34,10 @@ class BrowserFetcher:
         self._timeout = timeout
         self._agent = user_agent
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
-        self._playwright = self._browser = self._context = None
+        # Playwright's objects, made on the render thread (typed loosely: Playwright is an optional extra).
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._context: Any = None
 
     def __enter__(self) -> BrowserFetcher:
         try:
@@ -82,7 +85,7 @@ class BrowserFetcher:
     def _render(self, url: str) -> Response | FetchFailed:
         from playwright.sync_api import Error, TimeoutError as PageTimeout
 
-        page = self._context.new_page()  # type: ignore[union-attr]
+        page = self._context.new_page()
         try:
             response = page.goto(url, wait_until="load", timeout=self._timeout_ms)
             if response is None:

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from .. import __version__
 from .config import AuditConfig
 from .docs import rule_page
-from .model import SEVERITIES, AuditResult, Finding
+from .model import SEVERITIES, AuditResult, Finding, Unaudited
 from .rules import RULES
 
 JSON_SCHEMA_VERSION = 1
@@ -65,7 +65,7 @@ def coverage_line(result: AuditResult) -> str:
 
 def unaudited_lines(result: AuditResult) -> list[str]:
     """One line per file with images the audit could not judge, with where and why."""
-    by_path: dict[str, list] = {}
+    by_path: dict[str, list[Unaudited]] = {}
     for item in result.coverage.unaudited:
         by_path.setdefault(item.path, []).append(item)
     lines = []
@@ -76,14 +76,20 @@ def unaudited_lines(result: AuditResult) -> list[str]:
     return lines
 
 
-def render_text(result: AuditResult, config: AuditConfig) -> str:
-    """Grouped by file: path:line:col, severity, rule, message, then the snippet."""
+SEVERITY_COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "notice": "\x1b[36m"}
+RESET = "\x1b[0m"
+
+
+def render_text(result: AuditResult, config: AuditConfig, color: bool = False) -> str:
+    """Grouped by file: path:line:col, severity, rule, message, then the snippet (severities in
+    colour with ``color``)."""
     lines = []
     for path, findings in groupby(result.findings, key=lambda f: f.path):
         lines.append(path)
         for f in findings:
             review = " (needs review)" if f.heuristic else ""
-            lines.append(f"  {f.path}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}{review}")
+            severity = f"{SEVERITY_COLOURS[f.severity]}{f.severity}{RESET}" if color else f.severity
+            lines.append(f"  {f.path}:{f.line}:{f.column}: {severity} [{f.rule}] {f.message}{review}")
             if f.snippet:
                 lines.append(f"      {_one_line(f.snippet)}")
             if f.fix is not None:
@@ -94,7 +100,8 @@ def render_text(result: AuditResult, config: AuditConfig) -> str:
     lines += [f"input error: {e}" for e in result.errors]
     lines.append(coverage_line(result))
     counts = summary(result, config.fail_on)
-    by = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts["by_severity"].items() if n)
+    by_severity: dict[str, int] = counts["by_severity"]  # type: ignore[assignment]
+    by = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in by_severity.items() if n)
     tail = f"{counts['findings']} finding{'s' if counts['findings'] != 1 else ''}"
     tail += f" ({by})" if by else ""
     tail += f" in {counts['files']} file{'s' if counts['files'] != 1 else ''}; {counts['failing']} at or above {config.fail_on}"

@@ -8,6 +8,7 @@ a suggestion has to be drafted from a caption.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections import Counter, defaultdict
@@ -22,7 +23,7 @@ from ..corpus.merge import merge_records
 from ..corpus.metadata import read_image_metadata
 from ..corpus.discovery import corpus_root
 from ..errors import CorpusError
-from ..records import CaptionRecord
+from ..records import CaptionRecord, SourceKind
 from . import checks
 from .baseline import split_by_baseline
 from .config import AuditConfig
@@ -85,7 +86,7 @@ def audit_urls(
     coverage = Coverage()
     subjects: list[Subject] = []
     for page in fetched.pages:
-        scan = scan_text(page.text, page.url, resolve=lambda src, base=page.url: urljoin(base, src), served=True)
+        scan = scan_text(page.text, page.url, resolve=functools.partial(urljoin, page.url), served=True)
         coverage.pages += 1
         coverage.unaudited += scan.unaudited
         subjects += scan.subjects
@@ -151,7 +152,8 @@ def with_image_problems(subjects: list[Subject]) -> list[Subject]:
 
 def with_metadata_suggestions(subjects: list[Subject], records: list[CaptionRecord]) -> list[Subject]:
     """Page images whose file carries an IPTC alt text get it as their suggestion."""
-    metadata_alts = {r.image: r.alt.strip() for r in records if r.origin.kind == "metadata" and (r.alt or "").strip()}
+    metadata_alts = {r.image: (r.alt or "").strip() for r in records
+                     if r.origin.kind == SourceKind.METADATA and (r.alt or "").strip()}
     if not metadata_alts:
         return subjects
     return [replace(s, suggestion=metadata_alts[s.resolved_image]) if s.resolved_image in metadata_alts else s

@@ -20,7 +20,9 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator, Sequence
 
 from ..corpus.discovery import IMAGE_EXTENSIONS, selected
-from ..corpus.html_tree import decode_html, parse_html
+from ..corpus.registry import extensions
+from ..records import SourceKind
+from ..corpus.html_tree import Node, decode_html, parse_html
 from ..errors import CorpusError
 from ..corpus import markdown_render as markdown_pages
 from ..corpus.frontmatter import FrontMatter
@@ -34,9 +36,9 @@ PAGE_EXTENSIONS = frozenset(
     ".html .htm .xhtml .shtml .njk .nunjucks .liquid .webc .hbs .handlebars .mustache .jinja .jinja2 .j2 "
     ".twig .erb .ejs .astro .vue .svelte".split()
 )
-MARKDOWN_EXTENSIONS = frozenset(".md .markdown .mdown .mkd .mdx".split())
+MARKDOWN_EXTENSIONS = extensions(SourceKind.MARKDOWN)
 JSX_EXTENSIONS = frozenset(".mdx .astro .vue .svelte".split())
-MANIFEST_EXTENSIONS = frozenset({".json", ".jsonl", ".csv"})
+MANIFEST_EXTENSIONS = extensions(SourceKind.MANIFEST)
 AUDITED_EXTENSIONS = PAGE_EXTENSIONS | MARKDOWN_EXTENSIONS | MANIFEST_EXTENSIONS | IMAGE_EXTENSIONS
 # Folders of dependencies and build output: not the site's own sources.
 SKIPPED_FOLDERS = frozenset({"node_modules", "bower_components", "vendor", "_site", "__pycache__", "site-packages"})
@@ -73,12 +75,12 @@ def _files_of(path: Path, include: Sequence[str], exclude: Sequence[str], found:
     elif path.is_symlink() and not path.exists():
         found.warnings.append(f"{path}: broken symbolic link, skipped")
     elif not path.exists():
-        found.errors.append(CorpusError(path, "no such file or folder", hint="check the path"))
+        found.errors.append(CorpusError(str(path), "no such file or folder", hint="check the path"))
     elif path.suffix.lower() in AUDITED_EXTENSIONS:
         yield path
     else:
         kinds = " ".join(sorted(AUDITED_EXTENSIONS))
-        found.errors.append(CorpusError(path, f"the audit does not read '{path.suffix}' files", hint=f"give one of: {kinds}"))
+        found.errors.append(CorpusError(str(path), f"the audit does not read '{path.suffix}' files", hint=f"give one of: {kinds}"))
 
 
 def _files_below(folder: Path, include: Sequence[str], exclude: Sequence[str], found: Discovery) -> Iterator[Path]:
@@ -154,7 +156,7 @@ def scan_page(path: Path, roots: SiteRoots, report: Callable[[CorpusError], None
     try:
         data = path.read_bytes()
     except OSError as exc:
-        report(CorpusError(path, f"cannot read it: {exc.strerror or exc}", hint="check that it is readable"))
+        report(CorpusError(str(path), f"cannot read it: {exc.strerror or exc}", hint="check that it is readable"))
         return None
     suffix = path.suffix.lower()
     text = decode_html(data).text if suffix in PAGE_EXTENSIONS else _decode_text(data)
@@ -209,7 +211,7 @@ def _front_matter_subjects(front: FrontMatter, path: Path, resolve: Callable[[st
         Subject(
             source="front-matter", path=str(path), line=image.line, column=1, alt=image.alt, image=image.src,
             resolved_image=resolve(image.src), image_names=(file_name(image.src),),
-            name=" ".join(image.alt.split()), name_source="alt", decorative=image.alt == "",
+            name=" ".join((image.alt or "").split()), name_source="alt", decorative=image.alt == "",
             purpose="decorative" if image.alt == "" else "content", purpose_reason="an image of the page's front matter",
             language=front.language, snippet=f"image: {image.src}", group=str(path),
         )
@@ -217,20 +219,20 @@ def _front_matter_subjects(front: FrontMatter, path: Path, resolve: Callable[[st
     ]
 
 
-def _html_locator(rewritten: Rewritten) -> Callable:
+def _html_locator(rewritten: Rewritten) -> Callable[[Node], Located]:
     starts = line_starts(rewritten.original)
 
-    def locate(node) -> Located:
+    def locate(node: Node) -> Located:
         line, column = rewritten.position(node.line, node.column)
         return Located(line, column, snippet_at(rewritten.original, line, column, starts))
 
     return locate
 
 
-def _markdown_locator(rewritten: Rewritten, offsets: list[int]) -> Callable:
+def _markdown_locator(rewritten: Rewritten, offsets: list[int]) -> Callable[[Node], Located]:
     starts = line_starts(rewritten.original)
 
-    def locate(node) -> Located:
+    def locate(node: Node) -> Located:
         marker = node.attrs.pop(markdown_pages.POSITION, None)
         offset = offsets[int(marker)] if marker is not None and marker.isdigit() and int(marker) < len(offsets) else -1
         if offset < 0:

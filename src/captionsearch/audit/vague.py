@@ -126,14 +126,14 @@ def judge_doc(doc: Any, min_words: int, generic: frozenset[str], known: frozense
     if not nouns:
         return Wording(no_noun=f"no noun names what is shown: {tagged}")
     if not concrete:
-        names = ", ".join(f"{n} ({'generic' if n in generic else 'abstract'})" for n in sorted({t.lemma_.lower() for t in nouns}))
-        reason = f"no noun names a thing that can be seen: {names}"
+        judged = ", ".join(f"{n} ({'generic' if n in generic else 'abstract'})" for n in sorted({t.lemma_.lower() for t in nouns}))
+        reason = f"no noun names a thing that can be seen: {judged}"
         listed = all(t.lemma_.lower() in generic or t.lemma_.lower() in ABSTRACT_NOUNS for t in nouns)
         return Wording(abstract=reason) if listed else Wording(abstract_by_ending=reason)
     lemmas = sorted({t.lemma_.lower() for t in content})
     if len(lemmas) < min_words:
-        listed = ", ".join(lemmas) if lemmas else "none"
-        return Wording(sparse=f"{len(lemmas)} content word{'s' if len(lemmas) != 1 else ''} ({listed}); "
+        words = ", ".join(lemmas) if lemmas else "none"
+        return Wording(sparse=f"{len(lemmas)} content word{'s' if len(lemmas) != 1 else ''} ({words}); "
                               f"a photo's description usually needs at least {min_words}")
     return Wording()
 

@@ -16,21 +16,16 @@ from typing import Iterator, Sequence
 from ..errors import CorpusError
 from ..records import CaptionRecord
 from .discovery import (
-    HTML_EXTENSIONS,
     IMAGE_EXTENSIONS,
     MANIFEST_EXTENSIONS,
-    MARKDOWN_EXTENSIONS,
     SUPPORTED_EXTENSIONS,
     corpus_root,
     iter_corpus_files,
 )
-from .html import read_html
 from .limits import DEFAULT_LIMITS, ReadLimits
-from .manifest import read_manifest
-from .markdown import read_markdown
 from .merge import drop_duplicate_entries, merge_stream
-from .metadata import read_image_metadata
 from .references import forget_resolved_folders
+from .registry import reader_for
 from .textfile import Report
 
 __all__ = [
@@ -139,14 +134,8 @@ def read_corpus(
 
 
 def read_file(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
-    """The records of one file, read by the reader for its extension."""
-    suffix = path.suffix.lower()
-    if suffix in MANIFEST_EXTENSIONS:
-        return read_manifest(path, report, limits)
-    if suffix in HTML_EXTENSIONS:
-        return read_html(path, report)
-    if suffix in MARKDOWN_EXTENSIONS:
-        return read_markdown(path, report)
-    if suffix in IMAGE_EXTENSIONS:
-        return read_image_metadata(path, report)
-    raise ValueError(f"no reader for {path.suffix} files")
+    """The records of one file, read by the reader the registry names for its extension."""
+    reader = reader_for(path)
+    if reader is None:
+        raise ValueError(f"no reader for {path.suffix} files")
+    return reader.read(path, report, limits)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import CorpusError
-from ..records import CaptionRecord, Origin
+from ..records import CaptionRecord, Origin, SourceKind
 from .limits import DEFAULT_LIMITS, ReadLimits
 from .photo_entry import EntryProblem, problem_error, record_from_entry
 from .textfile import Report, read_text
@@ -53,7 +53,7 @@ def read_csv(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) ->
             report(CorpusError(path, problem[0], line, problem[1]))
             continue
         if any(cell.strip() for cell in row):
-            yield from _record_or_report(row, header, path, Origin(name, line, None, "manifest"), report)
+            yield from _record_or_report(row, header, path, Origin(name, line, None, SourceKind.MANIFEST), report)
 
 
 def _allow_cells_of(size: int) -> None:

@@ -23,14 +23,15 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator, Sequence
 
 from ..errors import CorpusError
+from ..records import SourceKind
 from ..search.whoosh import holds_index
+from .registry import SUPPORTED_EXTENSIONS, extensions
 from .textfile import Report
 
-MANIFEST_EXTENSIONS = frozenset({".json", ".jsonl", ".csv"})
-HTML_EXTENSIONS = frozenset({".html", ".htm"})
-MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown"})
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"})
-SUPPORTED_EXTENSIONS = MANIFEST_EXTENSIONS | HTML_EXTENSIONS | MARKDOWN_EXTENSIONS | IMAGE_EXTENSIONS
+MANIFEST_EXTENSIONS = extensions(SourceKind.MANIFEST)
+HTML_EXTENSIONS = extensions(SourceKind.HTML)
+MARKDOWN_EXTENSIONS = extensions(SourceKind.MARKDOWN)
+IMAGE_EXTENSIONS = extensions(SourceKind.METADATA)
 
 
 def is_supported(path: Path) -> bool:

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import CorpusError
-from ..records import CaptionRecord, Origin
+from ..records import CaptionRecord, Origin, SourceKind
 from . import references
 from .html_tree import HEADINGS, Node, decode_html, parse_html, parse_srcset, squash, visible_text
+from .limits import DEFAULT_LIMITS, ReadLimits
 
 
 class _Page:
@@ -99,7 +100,7 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-def read_html(path: Path, report: Callable[[CorpusError], None]) -> Iterator[CaptionRecord]:
+def read_html(path: Path, report: Callable[[CorpusError], None], limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
     """One record per content image of the page at ``path``; unreadable pages are reported."""
     path = Path(path)
     text = read_page(path, report)
@@ -115,7 +116,7 @@ def read_html(path: Path, report: Callable[[CorpusError], None]) -> Iterator[Cap
         yield CaptionRecord(
             id="",
             image=resolve_image(src, path),
-            origin=Origin(str(path), node.line, node.column, "html"),
+            origin=Origin(str(path), node.line, node.column, SourceKind.HTML),
             title=squash(node.get("title") or "") or page.heading_for(node),
             caption=page.caption_for(node),
             alt=node.get("alt"),

@@ -13,7 +13,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Iterator
+from typing import Iterator, overload
 
 VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
@@ -45,6 +45,12 @@ class Node:
     index_in_parent: int = 0  # position among the parent's children (text included)
     same_tag_index: int = 1  # 1-based, among the parent's children of the same tag
     same_tag_count: int = 1
+
+    @overload
+    def get(self, name: str) -> str | None: ...
+
+    @overload
+    def get(self, name: str, default: str) -> str: ...
 
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrs.get(name, default)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import CorpusError
-from ..records import CaptionRecord, Origin
+from ..records import CaptionRecord, Origin, SourceKind
 from .csv_rows import read_csv
 from .json_positions import UnbalancedJSON, array_item_spans, object_member_spans, skip_space
 from .limits import DEFAULT_LIMITS, ReadLimits, nesting_depth, number_parsers, utf8_length_over
@@ -60,7 +60,7 @@ def read_json(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -
     name = str(path)  # one string shared by every origin, not one per photo
     lines = LineCounter(text)
     for number, (start, end, depth) in enumerate(spans):
-        origin = Origin(name, lines.line(start), lines.column(start), "manifest")
+        origin = Origin(name, lines.line(start), lines.column(start), SourceKind.MANIFEST)
         photo = _entry(text, start, end, depth, photos[number] if photos is not None else None, parsers, limits)
         if isinstance(photo, EntryProblem):
             report(problem_error(photo, path, origin.line))
@@ -84,7 +84,7 @@ def read_jsonl(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) 
         if isinstance(photo, EntryProblem):
             report(CorpusError(path, str(photo), line.number, photo.hint))
             continue
-        yield from _record_or_report(photo, path, Origin(name, line.number, 1, "manifest"), "", report)
+        yield from _record_or_report(photo, path, Origin(name, line.number, 1, SourceKind.MANIFEST), "", report)
 
 
 def _decoded(text: str, parsers: dict[str, Any], limits: ReadLimits) -> Any:

@@ -26,18 +26,19 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import CorpusError
-from ..records import CaptionRecord, Origin
+from ..records import CaptionRecord, Origin, SourceKind
 from .html_tree import Node, parse_html, parse_srcset, visible_text
 from .markdown_render import POSITION, SYNTAX, RenderedMarkdown, render_markdown
 from .references import resolve_image
 from .rewrite import line_column, line_starts
 from .templates import static_part
 from .textfile import Report, read_text
+from .limits import DEFAULT_LIMITS, ReadLimits
 
 _UNDEFINED_REFERENCE = re.compile(r"!\[((?:\\.|[^\]\\])*)\]\[((?:\\.|[^\]\\])+)\]")
 
 
-def read_markdown(path: Path, report: Report) -> Iterator[CaptionRecord]:
+def read_markdown(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
     """One record per image the page shows; undefined image references are reported."""
     text = read_text(path, report)
     if text is None:
@@ -67,7 +68,7 @@ def _record(node: Node, rendered: RenderedMarkdown, starts: list[int], path: Pat
     return CaptionRecord(
         id="",
         image=resolve_image(src, path, site_page=True),
-        origin=Origin(str(path), line, column, "markdown"),
+        origin=Origin(str(path), line, column, SourceKind.MARKDOWN),
         title=node.get("title") or "",
         caption=_caption(node),
         alt=alt,

@@ -14,14 +14,14 @@ from collections import defaultdict
 from typing import Container, Iterable, Iterator
 
 from ..errors import CorpusError
-from ..records import CaptionRecord, Origin, image_record_id
+from ..records import CaptionRecord, Origin, SourceKind, image_record_id
 from .textfile import Report
 
-PRECEDENCE = ("manifest", "html", "markdown", "metadata")
-ALT_PRECEDENCE = ("html", "markdown", "manifest", "metadata")
+PRECEDENCE = (SourceKind.MANIFEST, SourceKind.HTML, SourceKind.MARKDOWN, SourceKind.METADATA)
+ALT_PRECEDENCE = (SourceKind.HTML, SourceKind.MARKDOWN, SourceKind.MANIFEST, SourceKind.METADATA)
 # The pixel size is the image file's own when it was read; a page's width and
 # height attributes are display hints and may be scaled.
-SIZE_PRECEDENCE = ("metadata", "manifest", "html", "markdown")
+SIZE_PRECEDENCE = (SourceKind.METADATA, SourceKind.MANIFEST, SourceKind.HTML, SourceKind.MARKDOWN)
 FIRST_VALUE_FIELDS = (
     "title", "caption", "credit", "date", "gallery", "page",
     "srcset", "long_description",
@@ -60,7 +60,7 @@ def drop_duplicate_entries(records: Iterable[CaptionRecord], report: Report) -> 
     first_by_id: dict[str, tuple[str, Origin]] = {}
     first_by_image: dict[tuple[str, str], Origin] = {}
     for record in records:
-        if record.origin.kind == "manifest":
+        if record.origin.kind == SourceKind.MANIFEST:
             problem = _duplicate_problem(record, first_by_id, first_by_image)
             if problem:
                 report(CorpusError(record.origin.path, problem[0], record.origin.line, problem[1]))

@@ -25,10 +25,11 @@ from PIL import Image, IptcImagePlugin, UnidentifiedImageError
 
 from ..errors import CorpusError
 from ..images import ALLOWED_FORMATS
-from ..records import CaptionRecord, Origin
+from ..records import CaptionRecord, Origin, SourceKind
 from . import iptc
 from .textfile import Report
 from .xmp import XmpProperties, XmpUnreadable, parse_xmp
+from .limits import DEFAULT_LIMITS, ReadLimits
 
 EXIF_IMAGE_DESCRIPTION = 270
 EXIF_IFD = 0x8769
@@ -39,7 +40,7 @@ UNREADABLE_HINT = "re-export it or remove it"
 ALT_TEXT = "Iptc4xmpCore:AltTextAccessibility"
 
 
-def read_image_metadata(path: Path, report: Report) -> Iterator[CaptionRecord]:
+def read_image_metadata(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
     """One record per image file, or a CorpusError if the file cannot be read as an image."""
     try:
         with warnings.catch_warnings():
@@ -69,7 +70,7 @@ def _record(image: Image.Image, path: Path, report: Report) -> CaptionRecord:
     return CaptionRecord(
         id="",
         image=path.resolve().as_posix(),
-        origin=Origin(str(path), None, None, "metadata"),
+        origin=Origin(str(path), None, None, SourceKind.METADATA),
         title=_title(xmp, datasets),
         caption=_caption(xmp, datasets, exif),
         credit=_credit(xmp, datasets),

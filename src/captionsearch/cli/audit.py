@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from ..errors import CaptionSearchError, ConfigError
-from .model import SEVERITIES
+from ..audit.model import SEVERITIES
+from ..errors import ConfigError
+from .common import ExitCode, color_option, use_color
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "junit", "github", "concise", "rdjson")
 
 
@@ -37,7 +37,7 @@ def add_parser(subparsers: Any) -> None:
 
 def from_setting(name: str) -> str:
     """A flag's help, generated from the setting it sets: what it does, its default, where else to set it."""
-    from .config import AUDIT_SETTINGS
+    from ..audit.config import AUDIT_SETTINGS
 
     setting = next(s for s in AUDIT_SETTINGS if s.name == name)
     default = f" Default: {setting.default}." if setting.default not in ("", (), {}) else ""
@@ -48,6 +48,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to audit, or URLs of a running site")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    color_option(parser)
     parser.add_argument("--fail-on", choices=SEVERITIES, help=from_setting("fail_on"))
     parser.add_argument("--select", metavar="RULES", help=from_setting("select"))
     parser.add_argument("--extend-select", metavar="RULES", help=from_setting("extend_select"))
@@ -110,48 +111,40 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the audit the flags describe; returns the exit code."""
-    try:
-        return _run(args)
-    except CaptionSearchError as exc:
-        print(f"captionsearch audit: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-
-
-def _run(args: argparse.Namespace) -> int:
-    from .config import load_audit_config
-    from .docs import explain, list_rules
+    """Run the audit the flags describe; returns the exit code (errors go to cli.main's handler)."""
+    from ..audit.config import load_audit_config
+    from ..audit.docs import explain, list_rules
 
     if args.list_rules:
         print(list_rules(), end="")
-        return EXIT_OK
+        return ExitCode.OK
     if args.explain:
         print(explain(args.explain), end="")
-        return EXIT_OK
+        return ExitCode.OK
     if args.write and not args.fix:
         print("captionsearch audit: error: --write goes with --fix ('captionsearch audit site/ --fix --write')",
               file=sys.stderr)
-        return EXIT_ERROR
+        return ExitCode.ERROR
     if not args.paths and not args.sitemap:
         print("captionsearch audit: error: give the files, folders or URLs to audit, e.g. 'captionsearch audit corpus/'",
               file=sys.stderr)
-        return EXIT_ERROR
+        return ExitCode.ERROR
     urls = [p for p in args.paths if is_web_address(p)]
     if (urls or args.sitemap) and len(urls) != len(args.paths):
         print("captionsearch audit: error: audit either files and folders or a site's URLs, not both in one run",
               file=sys.stderr)
-        return EXIT_ERROR
+        return ExitCode.ERROR
     if (urls or args.sitemap) and args.fix:
         print("captionsearch audit: error: --fix changes source files; run it on the site's sources, not its URLs",
               file=sys.stderr)
-        return EXIT_ERROR
+        return ExitCode.ERROR
     config = load_audit_config(overrides_from(args), Path(args.config) if args.config else None)
     return audit_and_report(args, config)
 
 
 def audit_and_report(args: argparse.Namespace, config: Any) -> int:
-    from .baseline import read_baseline, write_baseline
-    from .reporters import REPORTERS
+    from ..audit.baseline import read_baseline, write_baseline
+    from ..audit.reporters import REPORTERS
 
     accepted = read_baseline(Path(config.baseline)) if config.baseline and not args.write_baseline else None
     result = run_audit(args, config, accepted)
@@ -160,10 +153,15 @@ def audit_and_report(args: argparse.Namespace, config: Any) -> int:
     if args.write_baseline:
         count = write_baseline(Path(args.write_baseline), result.findings)
         print(f"wrote {count} finding{'s' if count != 1 else ''} to baseline {args.write_baseline}", file=sys.stderr)
-        return EXIT_ERROR if result.errors else EXIT_OK
-    report = REPORTERS[args.format](result, config)
+        return ExitCode.ERROR if result.errors else ExitCode.OK
+    if args.format == "text":
+        from ..audit.reporters import render_text
+
+        report = render_text(result, config, color=not args.output and use_color(args.color, sys.stdout))
+    else:
+        report = REPORTERS[args.format](result, config)
     if args.statistics:
-        from .reporters import statistics
+        from ..audit.reporters import statistics
 
         report += statistics(result) if args.format == "text" else ""
         if args.format != "text":
@@ -181,7 +179,7 @@ def is_web_address(path: str) -> bool:
 
 def run_audit(args: argparse.Namespace, config: Any, accepted: Any) -> Any:
     """The audit of the given files and folders, or of the running site the URLs point at."""
-    from .runner import audit_paths, audit_urls
+    from ..audit.runner import audit_paths, audit_urls
 
     if args.sitemap or any(is_web_address(p) for p in args.paths):
         if min(args.max_pages, args.concurrency) < 1 or args.max_depth < 0 or args.timeout <= 0:
@@ -199,16 +197,16 @@ def exit_code(args: argparse.Namespace, config: Any, result: Any) -> int:
     for error in result.errors:
         print(f"captionsearch audit: input error: {error}", file=sys.stderr)
     if result.errors:
-        return EXIT_ERROR
+        return ExitCode.ERROR
     if args.exit_zero:
-        return EXIT_OK
-    return EXIT_FINDINGS if result.failing(config.fail_on) else EXIT_OK
+        return ExitCode.OK
+    return ExitCode.FINDINGS if result.failing(config.fail_on) else ExitCode.OK
 
 
 def apply_fixes(args: argparse.Namespace, config: Any, result: Any) -> int:
     """--fix: the diff of every suggested alt (exit 1 when there is one); --fix --write: apply them."""
-    from .fixes import fix_files
-    from .runner import audit_paths
+    from ..audit.fixes import fix_files
+    from ..audit.runner import audit_paths
 
     edits = [f.fix for f in result.findings if f.fix is not None]
     diff, problems = fix_files(edits, write=args.write)
@@ -219,20 +217,9 @@ def apply_fixes(args: argparse.Namespace, config: Any, result: Any) -> int:
         count = len(edits)
         print(f"{count} suggested alt text{'s' if count != 1 else ''} shown as a diff; "
               "review them, then run again with --fix --write to apply", file=sys.stderr)
-        return EXIT_ERROR if result.errors else (EXIT_FINDINGS if edits else EXIT_OK)
+        return ExitCode.ERROR if result.errors else (ExitCode.FINDINGS if edits else ExitCode.OK)
     files = len({e.path for e in edits}) - len(problems)
     print(f"wrote {len(edits)} alt text{'s' if len(edits) != 1 else ''} into {files} file{'s' if files != 1 else ''}",
           file=sys.stderr)
     remaining = audit_paths(args.paths, config)
     return exit_code(args, config, remaining)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``captionsearch audit`` on its own (the pre-commit hook's entry point)."""
-    parser = argparse.ArgumentParser(prog="captionsearch audit")
-    configure(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
