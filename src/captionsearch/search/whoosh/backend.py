@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..backend import IndexPath
+from ..backend import IndexPath, SearchBackend
 from . import files
 from .cache import set_array_cache_size
 from .locks import IndexLock
@@ -48,4 +48,4 @@ class WhooshBackend:
         set_array_cache_size(megabytes)
 
 
-BACKEND = WhooshBackend()
+BACKEND: SearchBackend = WhooshBackend()  # typed: mypy checks it keeps the protocol
