@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import ConfigError
-from ..settings import Setting, find_pyproject, load_settings, parse_list, parse_positive_int, read_table, resolve
+from ..settings import (
+    DEFAULT_PIPELINE,
+    Setting,
+    find_pyproject,
+    load_settings,
+    parse_list,
+    parse_positive_int,
+    read_table,
+    resolve,
+)
 from .checks import MAX_ALT_LENGTH
 from .model import SEVERITIES
 from .rules import RULES
@@ -122,7 +131,7 @@ class AuditConfig:
     help_base_url: str = DEFAULT_HELP_BASE
     baseline: str = ""
     site_root: tuple[str, ...] = ()
-    pipeline: str = "en_core_web_sm"
+    pipeline: str = DEFAULT_PIPELINE
 
     def active_rules(self) -> tuple[str, ...]:
         chosen = set(self.select or RULES) | set(self.extend_select)

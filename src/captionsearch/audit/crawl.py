@@ -25,7 +25,6 @@ imported only for ``render=True``.
 from __future__ import annotations
 
 import gzip
-import re
 import socket
 import time
 import urllib.error
@@ -34,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.client import HTTPException
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Callable, Iterable, Protocol, Sequence
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser

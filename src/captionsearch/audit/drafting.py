@@ -29,6 +29,7 @@ import re
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..nlp import load_pipeline
+from ..settings import DEFAULT_PIPELINE
 from .caption_text import clean_caption
 from .checks import looks_like_file_name, placeholder_kind, redundant_media_phrase
 from .vague import CONTENT_POS, GENERIC_NOUNS, is_concrete
@@ -74,7 +75,7 @@ SKIP = Reading("skip", [])
 NOTHING = Reading("none", [])
 
 
-def draft_alts(captions: Iterable[str], pipeline: str = "en_core_web_sm", max_length: int = 150) -> dict[str, str]:
+def draft_alts(captions: Iterable[str], pipeline: str = DEFAULT_PIPELINE, max_length: int = 150) -> dict[str, str]:
     """For each distinct caption, a draft alt text saying what the photo shows: its subject and what it does. '' when none can be drafted."""
     drafts = {caption: "" for caption in captions}
     cleaned = {caption: clean_caption(caption) for caption in drafts}

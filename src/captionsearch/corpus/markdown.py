@@ -28,12 +28,12 @@ from typing import Iterator
 from ..errors import CorpusError
 from ..records import CaptionRecord, Origin, SourceKind
 from .html_tree import Node, parse_html, parse_srcset, visible_text
+from .limits import DEFAULT_LIMITS, ReadLimits
 from .markdown_render import POSITION, SYNTAX, RenderedMarkdown, render_markdown
 from .references import resolve_image
 from .rewrite import line_column, line_starts
 from .templates import static_part
 from .textfile import Report, read_text
-from .limits import DEFAULT_LIMITS, ReadLimits
 
 _UNDEFINED_REFERENCE = re.compile(r"!\[((?:\\.|[^\]\\])*)\]\[((?:\\.|[^\]\\])+)\]")
 

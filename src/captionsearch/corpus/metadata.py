@@ -27,9 +27,9 @@ from ..errors import CorpusError
 from ..images import ALLOWED_FORMATS
 from ..records import CaptionRecord, Origin, SourceKind
 from . import iptc
+from .limits import DEFAULT_LIMITS, ReadLimits
 from .textfile import Report
 from .xmp import XmpProperties, XmpUnreadable, parse_xmp
-from .limits import DEFAULT_LIMITS, ReadLimits
 
 EXIF_IMAGE_DESCRIPTION = 270
 EXIF_IFD = 0x8769
