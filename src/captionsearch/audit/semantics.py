@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Mapping
 
-from ..corpus.html_tree import NOT_RENDERED, Node, is_hidden_self, squash, style_of, visible_text
+from ..corpus.html_tree import NOT_RENDERED, Node, squash, style_of, text_of, visible_text
 
 PRESENTATIONAL = frozenset({"presentation", "none"})
 SVG_IMAGE_ROLES = frozenset({"img", "graphics-document", "graphics-symbol"}) | PRESENTATIONAL
@@ -147,24 +147,16 @@ def text_alternative(node: Node, by_id: Mapping[str, Node]) -> str:
     when it is hidden (accname: a hidden element referenced by aria-labelledby
     still names).
     """
-    pieces: list[str] = []
-    stack: list[Node | str] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, str):
-            pieces.append(current)
-            continue
-        if current is not node and (current.tag in NOT_RENDERED or is_hidden_self(current)):
-            continue
-        label = squash(current.get("aria-label") or "")
+
+    def own_text(element: Node) -> str | None:
+        label = squash(element.get("aria-label") or "")
         if label:
-            pieces.append(label)
-            continue
-        if current.tag in ("img", "area") or (current.tag == "input" and current.get("type", "").lower() == "image"):
-            pieces.append(current.get("alt") or "")
-            continue
-        stack.extend(reversed(current.children))
-    return squash(" ".join(pieces))
+            return label
+        if element.tag in ("img", "area") or (element.tag == "input" and element.get("type", "").lower() == "image"):
+            return element.get("alt") or ""
+        return None
+
+    return text_of(node, own_text)
 
 
 def is_hidden(node: Node) -> bool:

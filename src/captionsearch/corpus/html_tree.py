@@ -13,7 +13,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Iterator, overload
+from typing import Callable, Iterator, overload
 
 VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
@@ -211,12 +211,25 @@ def visible_text(node: Node, with_alt: bool = False) -> str:
     Inline elements run into their neighbours ("for <b>more</b>." reads "for more."),
     blocks are set apart by a space.
     """
+
+    def own_text(element: Node) -> str | None:
+        if element.tag == "img" or (element.tag == "input" and element.get("type", "").lower() == "image"):
+            return (element.get("aria-label") or element.get("alt") or "") if with_alt else ""
+        if element.tag == "svg" and not with_alt:
+            return ""
+        return None
+
+    return text_of(node, own_text)
+
+
+def text_of(node: Node, own_text: Callable[[Node], str | None]) -> str:
+    """The text of ``node`` and its rendered descendants, squashed.
+
+    ``own_text(element)`` gives the text an element stands for in place of its
+    content (an image's alt, say), or None to read its content. Hidden and
+    unrendered descendants are skipped; ``node`` itself is always read.
+    """
     pieces: list[str] = []
-    _collect_text(node, pieces, with_alt)
-    return squash("".join(pieces))
-
-
-def _collect_text(node: Node, pieces: list[str], with_alt: bool) -> None:
     # A stack, not recursion: generated pages can nest thousands of elements deep.
     stack: list[Node | str] = [node]
     while stack:
@@ -226,16 +239,15 @@ def _collect_text(node: Node, pieces: list[str], with_alt: bool) -> None:
             continue
         if current is not node and (current.tag in NOT_RENDERED or is_hidden_self(current)):
             continue
-        if current.tag == "img" or (current.tag == "input" and current.get("type", "").lower() == "image"):
-            if with_alt:
-                pieces.append(" " + (current.get("aria-label") or current.get("alt") or "") + " ")
-            continue
-        if current.tag == "svg" and not with_alt:
+        replacement = own_text(current)
+        if replacement is not None:
+            pieces.append(f" {replacement} ")
             continue
         if current.tag in BLOCKS:
             pieces.append(" ")
             stack.append(" ")  # after its children
         stack.extend(reversed(current.children))  # reversed: they come off in document order
+    return squash("".join(pieces))
 
 
 # -- encodings ------------------------------------------------------------------
