@@ -94,9 +94,15 @@ def file_stem(name: str) -> str:
     return fold(re.sub(r"[_\-.+%]+", " ", PurePosixPath(name.split("?")[0]).stem)).strip()
 
 
+# Longer texts are neither file names nor placeholders: the patterns need not read them.
+SHORT_TEXT = 300
+
+
 def looks_like_file_name(alt: str) -> str:
     """'url', 'path', 'file' when the text is one of those, else ''."""
     text = alt.strip()
+    if len(text) > SHORT_TEXT:
+        return ""
     if _URL.match(text):
         return "url"
     if _FILE_NAME.match(text):
@@ -108,6 +114,8 @@ def looks_like_file_name(alt: str) -> str:
 
 def matching_file_name(alt: str, names: tuple[str, ...]) -> str:
     """The image's own file name when the alt is that name or its stem (separators ignored)."""
+    if len(alt) > SHORT_TEXT:
+        return ""
     folded = fold(alt).strip(" .")
     # The stem only counts when the alt is written like a file name ("yutu_rover_01"), so
     # alt="Rover" on rover.jpg is left to the other rules.
@@ -125,6 +133,8 @@ def matching_file_name(alt: str, names: tuple[str, ...]) -> str:
 
 def placeholder_kind(alt: str, extra: frozenset[str] = frozenset(), purpose: str = "content") -> str:
     """Why the text is a placeholder ('generic', 'camera', 'instruction', 'symbols'), or ''."""
+    if len(alt) > SHORT_TEXT:
+        return ""
     text = fold(alt).strip(" .:;!?")
     if not text:
         return ""
@@ -153,6 +163,8 @@ IMAGE_COMPOUNDS = frozenset(
 def redundant_media_phrase(alt: str) -> str:
     """The 'image of ...' style phrase at the start or end of the text, or ''."""
     text = alt.strip()
+    if len(text) > SHORT_TEXT:  # only its two ends can hold the phrase
+        text = text[:100] + " … " + text[-100:]
     match = _PREFIX.match(text)
     if match:
         return match.group(0)

@@ -34,6 +34,7 @@ _FUNCTION_WORDS = {
     "pt": "o a os as de e que em um uma para com não do da se por mais como ao dos você".split(),
     "nl": "de het een en van is dat op te in niet met voor zijn je die er ook aan".split(),
 }
+SAMPLE = 5_000  # characters of a text read to tell its language
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.U)
 
 
@@ -59,7 +60,9 @@ def language_of_text(text: str, minimum_words: int = 8) -> str:
 
     '' when there is too little text to tell. Text mostly in a non-Latin
     script is 'und' unless its script names the language (kana: ja, hangul: ko).
+    The first SAMPLE characters are enough to tell.
     """
+    text = text[:SAMPLE]
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < 20:
         return ""
@@ -120,4 +123,4 @@ def judged_in(language: str, text: str) -> bool:
     own = language_of_text(text, minimum_words=4)
     if own:
         return own == ENGLISH
-    return all(ch < "\u0250" for ch in text if ch.isalpha())
+    return all(ch < "\u0250" for ch in text[:SAMPLE] if ch.isalpha())

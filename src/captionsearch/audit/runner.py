@@ -267,7 +267,8 @@ def duplicates(subjects: list[Subject]) -> dict[int, Subject]:
     images: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     repeated = {}
     for subject in subjects:
-        text = checks.fold(checks.alt_text(subject)) if not subject.templated else ""
+        # The first thousand characters tell two alts apart well enough, and keep a 10 MB alt cheap.
+        text = checks.fold(checks.alt_text(subject)[:LONGEST_JUDGED]) if not subject.templated else ""
         if not text:
             continue
         key = (subject.group, subject.purpose, text)
@@ -283,7 +284,9 @@ def duplicates(subjects: list[Subject]) -> dict[int, Subject]:
 def fingerprint_of(rule: Rule, subject: Subject, key: str) -> str:
     """What stays the same when lines move: rule, file, and which image with which text."""
     where = subject.path if "://" in subject.path else Path(subject.path).as_posix()
-    parts = (rule.id, key, where, portable(subject.image), subject.tag, checks.fold(subject.alt or ""))
+    alt = subject.alt or ""
+    written = checks.fold(alt) if len(alt) <= LONGEST_JUDGED else hashlib.sha1(alt.encode("utf-8")).hexdigest()
+    parts = (rule.id, key, where, portable(subject.image), subject.tag, written)
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
