@@ -1,16 +1,15 @@
 """What the audit reads, and how it treats trees as real sites have them.
 
 Site-root paths, built sites, declared encodings, files it does not read,
-broken and looping symbolic links, image files with and without metadata,
-and inputs made to be slow or huge: each is read, skipped or reported as the
-docs say, and none stops the run or takes long.
+broken and looping symbolic links, image files with and without metadata:
+each is read, skipped or reported as the docs say, and none stops the run.
+(Inputs made to be slow or huge: tests/hostile/test_audit_hostile.py.)
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from PIL import Image
@@ -125,15 +124,3 @@ def test_exit_zero_statistics_and_per_file_ignores(tmp_path):
     assert run_cli(".", "--exit-zero", cwd=tmp_path).returncode == 0
     ignored = run_cli(".", "--per-file-ignores", "legacy/*:alt-missing", "--extend-ignore", "alt-placeholder", cwd=tmp_path)
     assert ignored.returncode == 0 and "(1 suppressed)" in ignored.stdout  # an ignored rule does not run at all
-
-
-def test_hostile_pages_take_seconds_not_minutes(tmp_path):
-    (tmp_path / "huge-alt.html").write_text('<img src="a.jpg" alt="' + "rover " * 2_000_000 + '">', encoding="utf-8")
-    (tmp_path / "deep.html").write_text("<div>" * 100_000 + '<img src="b.jpg">' + "</div>" * 100_000, encoding="utf-8")
-    (tmp_path / "brackets.md").write_text("![" + "[" * 50_000 + "\n", encoding="utf-8")
-    (tmp_path / "many.html").write_text("".join(f'<img src="p{i}.jpg" alt="Tram {i} in the depot">' for i in range(5000)),
-                                        encoding="utf-8")
-    started = time.monotonic()
-    run = run_cli(".", "--format", "json", cwd=tmp_path)
-    assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert time.monotonic() - started < 120  # a bound on a hang, not a speed target (bench/ measures that)
