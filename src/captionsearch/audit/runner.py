@@ -132,6 +132,9 @@ def read_subjects(
         subjects + from_records
 
 
+CHECKED_IMAGE_FILES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff"})
+
+
 def with_image_problems(subjects: list[Subject]) -> list[Subject]:
     """Subjects whose local image file exists but cannot be shown, with why (each file checked once)."""
     from ..images import image_problem  # Pillow: only when the rule runs
@@ -140,7 +143,9 @@ def with_image_problems(subjects: list[Subject]) -> list[Subject]:
     checked = []
     for subject in subjects:
         path = subject.resolved_image
-        if not path or "://" in path or path.startswith("data:") or not os.path.isfile(path):
+        # SVG, AVIF, BMP, ICO: formats browsers show that the index's check does not read; not judged here.
+        checkable = os.path.splitext(path)[1].lower() in CHECKED_IMAGE_FILES
+        if not checkable or "://" in path or path.startswith("data:") or not os.path.isfile(path):
             checked.append(subject)
             continue
         if path not in problems:
