@@ -21,7 +21,7 @@ TEXT_FIELDS = ("title", "caption", "alt", "credit", "long_description")
 class SourceKind(str, Enum):
     """The kind of source a record was read from (a str, so it compares and serialises as its value)."""
 
-    MANIFEST = "manifest"  # a photo desk's list: JSON, JSONL, CSV
+    MANIFEST = "manifest"  # a list of photos: JSON, JSONL, CSV, or a standard export (IIIF, WXR, Dublin Core)
     HTML = "html"  # a page
     MARKDOWN = "markdown"  # a Markdown or MDX page
     METADATA = "metadata"  # the image file's own IPTC, XMP and EXIF

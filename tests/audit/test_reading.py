@@ -107,6 +107,22 @@ def test_files_the_audit_does_not_read_are_skipped_and_broken_links_are_warnings
     assert "package.json" not in run.stderr + run.stdout and "Traceback" not in run.stderr
 
 
+def test_xml_in_a_site_is_read_only_when_it_is_an_export_captionsearch_reads(tmp_path):
+    (tmp_path / "sitemap.xml").write_text('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>', "utf-8")
+    (tmp_path / "feed.xml").write_text('<rss version="2.0"><channel><title>News</title></channel></rss>', "utf-8")
+    (tmp_path / "icons.xml").write_text("<svg><symbol id=", encoding="utf-8")  # not even well-formed
+    (tmp_path / "media.xml").write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>Pier</title>'
+        "<wp:post_type>attachment</wp:post_type><wp:attachment_url>https://example.org/pier.jpg</wp:attachment_url>"
+        "</item></channel></rss>", encoding="utf-8")
+    (tmp_path / "page.html").write_text('<img src="x.png" alt="A map of the tram lines">', encoding="utf-8")
+    run = run_cli(".", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert "media.xml:1:1: error [alt-missing]" in run.stdout
+    assert "sitemap.xml" not in run.stderr + run.stdout and "feed.xml" not in run.stderr + run.stdout
+    assert "icons.xml" not in run.stderr + run.stdout and "Traceback" not in run.stderr
+
+
 def test_a_file_the_audit_should_read_and_cannot_exits_2_and_the_rest_is_audited(tmp_path):
     (tmp_path / "photos.json").write_text('[{"image": "a.jpg", "alt": "IMG_0001"}, {"image": ', encoding="utf-8")
     (tmp_path / "page.html").write_text('<img src="b.jpg">', encoding="utf-8")

@@ -18,9 +18,9 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import urljoin
 
 from ..corpus.discovery import IMAGE_EXTENSIONS, corpus_root
-from ..corpus.manifest import read_manifest
 from ..corpus.merge import merge_records
 from ..corpus.metadata import read_image_metadata
+from ..corpus.registry import reader_for
 from ..errors import CorpusError
 from ..records import CaptionRecord, SourceKind
 from . import checks
@@ -113,8 +113,9 @@ def read_subjects(
     records: list[CaptionRecord] = []
     for path in files:
         suffix = path.suffix.lower()
-        if suffix in MANIFEST_EXTENSIONS:
-            records += read_manifest(path, errors.append)
+        reader = reader_for(path)
+        if suffix in MANIFEST_EXTENSIONS and reader is not None:  # a list of photos, or an export (WXR, OAI-PMH)
+            records += reader.read(path, errors.append)
         elif suffix in IMAGE_EXTENSIONS:
             records += read_image_metadata(path, lambda error: warnings.append(f"{error} (skipped)"))
         else:

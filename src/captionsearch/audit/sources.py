@@ -3,7 +3,7 @@
 A folder means every file below it that shows images to readers: HTML and
 template pages, Markdown and MDX, photo manifests, and image files (for the
 alt text and captions in their metadata). Everything else is skipped without
-complaint: package.json, lock files, fonts, scripts. A JSON or CSV file found
+complaint: package.json, lock files, fonts, scripts. A JSON, CSV or XML file found
 in a folder counts as a manifest only if it is one (a list of photos with an
 ``image`` key); named on the command line it is always read. Hidden folders
 and dependency or build folders (node_modules, vendor, _site) are not
@@ -26,6 +26,7 @@ from ..corpus.html_tree import Node, decode_html, parse_html
 from ..corpus.registry import extensions
 from ..corpus.rewrite import Rewritten, line_column, line_starts
 from ..corpus.templates import Prepared, prepare
+from ..corpus.xml_formats import is_readable_xml
 from ..errors import CorpusError
 from ..records import SourceKind
 from .model import Subject, Unaudited
@@ -106,7 +107,13 @@ def _files_below(folder: Path, include: Sequence[str], exclude: Sequence[str], f
 
 
 def is_photo_manifest(path: Path) -> bool:
-    """A list of photos: JSON (a list, or {"photos": [...]}) or JSONL of objects with "image", or CSV with an image column."""
+    """A list of photos: JSON (a list, or {"photos": [...]}) or JSONL of objects with "image", or CSV with an image column.
+
+    An XML file counts only in a format the corpus reads (a WordPress export, OAI-PMH
+    Dublin Core): a site's sitemap.xml, feed.xml or SVG sprite is not a list of photos.
+    """
+    if path.suffix.lower() == ".xml":
+        return is_readable_xml(path)
     try:
         with path.open("rb") as file:
             head = file.read(_SNIFF_BYTES)

@@ -23,6 +23,7 @@ from ..records import CaptionRecord, Origin, SourceKind
 from . import references
 from .html_tree import HEADINGS, Node, decode_html, parse_html, parse_srcset, squash, visible_text
 from .limits import DEFAULT_LIMITS, ReadLimits
+from .schema_org import json_ld_records
 
 
 class _Page:
@@ -126,6 +127,7 @@ def read_html(path: Path, report: Callable[[CorpusError], None], limits: ReadLim
             width=_int_or_none(node.get("width")),
             height=_int_or_none(node.get("height")),
         )
+    yield from json_ld_records(text, path, report, limits)
 
 
 def _picture_sources(node: Node) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from .csv_rows import read_csv
 from .json_positions import UnbalancedJSON, array_item_spans, object_member_spans, skip_space
 from .limits import DEFAULT_LIMITS, ReadLimits, nesting_depth, number_parsers, utf8_length_over
 from .photo_entry import EntryProblem, problem_error, record_from_entry
+from .standard_json import standard_reader
 from .textfile import LineCounter, Report, jsonl_lines, read_text
 
 __all__ = ["read_csv", "read_json", "read_jsonl", "read_manifest"]
@@ -49,6 +50,10 @@ def read_json(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -
     except RecursionError:
         # Nested deeper than the parser can go: each entry is measured before it is decoded.
         document = None
+    standard = standard_reader(document)
+    if standard is not None:
+        yield from standard(document, path, report, limits)
+        return
     try:
         located = _locate_photos(text, document, path, report, limits)
     except (UnbalancedJSON, ValueError) as exc:

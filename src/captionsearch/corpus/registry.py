@@ -35,6 +35,7 @@ class Reader:
 
 READERS: tuple[Reader, ...] = (
     Reader(SourceKind.MANIFEST, frozenset({".json", ".jsonl", ".csv"}), "manifest:read_manifest"),
+    Reader(SourceKind.MANIFEST, frozenset({".xml"}), "xml_formats:read_xml"),  # WXR, OAI-PMH, Dublin Core
     Reader(SourceKind.HTML, frozenset({".html", ".htm"}), "html:read_html"),
     Reader(SourceKind.MARKDOWN, frozenset({".md", ".markdown", ".mdown", ".mkd", ".mdx"}), "markdown:read_markdown"),
     Reader(SourceKind.METADATA, frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"}),
@@ -45,8 +46,8 @@ SUPPORTED_EXTENSIONS = frozenset(_BY_EXTENSION)
 
 
 def extensions(kind: SourceKind) -> frozenset[str]:
-    """The file extensions of one kind of source."""
-    return next(reader.extensions for reader in READERS if reader.kind == kind)
+    """The file extensions of one kind of source (several readers may read one kind)."""
+    return frozenset().union(*(reader.extensions for reader in READERS if reader.kind == kind))
 
 
 def reader_for(path: Path) -> Reader | None:
