@@ -95,16 +95,17 @@ class _Description:
 
 def _manifest_records(manifest: dict, path: Path, collection: str) -> Iterator[CaptionRecord]:
     described = _Description.of(manifest)
-    views = [(canvas, image) for canvas in _list(manifest.get("items")) if isinstance(canvas, dict)
-             for image in _canvas_images(canvas)]
+    views = [(canvas, place, image) for canvas in _list(manifest.get("items")) if isinstance(canvas, dict)
+             for place, image in enumerate(_canvas_images(canvas))]
     if not views:
         thumbnail = _thumbnail(manifest)
-        views = [(manifest, thumbnail)] if thumbnail else []
+        views = [(manifest, 0, thumbnail)] if thumbnail else []
     origin = Origin(str(path), None, None, SourceKind.MANIFEST)
-    for number, (canvas, image) in enumerate(views):
+    for number, (canvas, place, image) in enumerate(views):
         label = language_value(canvas.get("label")) if canvas is not manifest and len(views) > 1 else ""
         title = ", ".join(filter(None, (described.title, label)))
-        identity = _text(canvas.get("id")) or f"{_text(manifest.get('id'))}#{number}"
+        # The canvas is the view's identity; a canvas composed of several images gives each its place.
+        identity = (_text(canvas.get("id")) or f"{_text(manifest.get('id'))}#{number}") + (f"#{place}" if place else "")
         yield CaptionRecord(
             id=f"{slugify(title or 'iiif', 40)}-{hashlib.sha1(identity.encode('utf-8')).hexdigest()[:8]}",
             image=resolve_image(_text(image.get("id")), path),
