@@ -134,10 +134,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "max_record_bytes",
         1_048_576,
-        "Largest manifest entry (a JSON entry, a JSONL line, a CSV row); a larger one is skipped.",
+        "Largest manifest entry (a JSON entry, a JSONL line, a CSV row, a record of an XML export, a page's "
+        "JSON-LD block); a larger one is skipped.",
         parse_positive_int,
     ),
-    Setting("max_json_depth", 64, "Deepest nesting of lists and objects in one manifest entry.", parse_positive_int),
+    Setting("max_json_depth", 64, "Deepest nesting of lists and objects in one manifest entry (of elements in an XML "
+            "export).", parse_positive_int),
     Setting("max_number_digits", 100, "Most digits in a number in a JSON manifest.", parse_positive_int),
     Setting("max_csv_cell", 131_072, "Most characters in one CSV cell; a row with a longer one is skipped.",
             parse_positive_int),
