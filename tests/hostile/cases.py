@@ -284,3 +284,46 @@ def image_case(outside: Path) -> Case:
          "img-large-file", "img-link-out", "img-absolute", "img-dot-dot", "img-loop", "img-missing"),
         env={"CAPTIONSEARCH_IMAGE_MAX_MB": "1"},
     )
+
+
+# -- XML exports --------------------------------------------------------------------------
+
+WXR_OPEN = '<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Desk</title>\n'
+WXR_CLOSE = "</channel></rss>\n"
+
+
+def attachment(post_id: int, caption: str = "A rover on the grey plain.", inside: str = "") -> str:
+    """One WXR attachment item on a line of its own (its id is "wp-<post_id>")."""
+    return (f"<item><title>Photo {post_id}</title><wp:post_id>{post_id}</wp:post_id>"
+            f"<wp:post_type>attachment</wp:post_type><excerpt>{caption}</excerpt>{inside}"
+            f"<wp:attachment_url>https://photos.example.org/{post_id}.jpg</wp:attachment_url></item>\n")
+
+
+def wxr(*items: str) -> str:
+    return WXR_OPEN + "".join(items) + WXR_CLOSE
+
+
+LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+          + "".join(f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">' for n in range(9)) + "]>\n"
+          + wxr(attachment(1, "&j;")))
+
+XML_CASES = (
+    Case("billion laughs", write_text("laughs.xml", LAUGHS),
+         ("laughs.xml: the file declares a DOCTYPE, which is refused",), ()),
+    Case("external entity", write_text("xxe.xml", '<!DOCTYPE rss [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+                                       + wxr(attachment(2, "&e;"))),
+         ("xxe.xml: the file declares a DOCTYPE, which is refused",), ()),
+    Case("deep nesting costs the rest of the file", write_text("deep.xml", wxr(
+        attachment(11), attachment(12, inside="<x>" * 100_000 + "</x>" * 100_000), attachment(13))),
+         ("deep.xml:3: elements nest more than max-json-depth (64) deep",), ("wp-11",)),
+    Case("record over max-record-bytes", write_text("big.xml", wxr(
+        attachment(21), attachment(22, caption="x" * 1_500_000), attachment(23))),
+         ("big.xml:3: record is 1,500,", "over max-record-bytes (1,048,576)"), ("wp-21", "wp-23")),
+    Case("a huge channel title is cut, not held", write_text("title.xml", wxr(attachment(31)).replace(
+        "<title>Desk</title>", "<title>" + "Desk " * 2_000_000 + "</title>")), (), ("wp-31",)),
+    Case("never closed", write_text("unclosed.xml", WXR_OPEN + "<item>" * 200_000),
+         ("unclosed.xml:2: elements nest more than max-json-depth (64) deep",), ()),
+    Case("another kind of XML", write_text("sitemap.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                           + "<url><loc>https://example.org/</loc></url>" * 10_000 + "</urlset>"),
+         ("sitemap.xml: XML of another kind: its document element is <urlset>",), ()),
+)

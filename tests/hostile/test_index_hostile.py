@@ -27,6 +27,7 @@ CLASSES = {
     "ids": cases.ID_CASES,
     "text": cases.TEXT_CASES,
     "files": cases.FILE_CASES,
+    "xml": cases.XML_CASES,
 }
 
 

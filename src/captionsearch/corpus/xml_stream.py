@@ -23,6 +23,7 @@ from xml.etree.ElementTree import Element
 from .limits import ReadLimits
 
 BLOCK = 1 << 16
+CONTEXT_CHARS = 1_000  # of a context element's text (a channel's title): more is not a title
 _SEPARATOR = "}"
 
 
@@ -109,14 +110,15 @@ class _Builder:
             self.record_depth = -1
             self.done.append(self._found(element))
         elif not self._in_record() and element.tag in self.form.context:
-            self.context.setdefault(element.tag, (element.text or "").strip())
+            self.context.setdefault(element.tag, (element.text or "")[:CONTEXT_CHARS].strip())
 
     def text(self, data: str) -> None:
         if not self.stack or self._over_limit():
             return
-        if not self._in_record() and self.stack[-1].tag not in self.form.context:
-            return  # text between records: nothing reads it
         parent = self.stack[-1]
+        if not self._in_record() and (parent.tag not in self.form.context
+                                      or len(parent.text or "") > CONTEXT_CHARS):
+            return  # text between records: nothing reads it, or enough of it was kept
         parent.text = (parent.text or "") + data  # records' elements hold text or children, not both
 
     def _in_record(self) -> bool:
