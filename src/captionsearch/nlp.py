@@ -33,8 +33,12 @@ FUNCTION_WORDS = frozenset(
 
 # Parts of one spaCy token that are matched on their own: digit runs, and runs
 # of letters that may hold inner apostrophes (chang'e). Hyphens, slashes,
-# underscores and dots separate parts.
-_PART = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*")
+# underscores and dots separate parts. A letter's combining accents belong to
+# it: text written decomposed ("a" + U+0308 for "ä", as some exports are) is
+# one word, as the same text written composed is.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_LETTERS = rf"(?:[^\W\d_][{_MARKS}]*)+"
+_PART = re.compile(rf"\d+|{_LETTERS}(?:'{_LETTERS})*")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _STEMMABLE = re.compile(r"[a-z]+")
 

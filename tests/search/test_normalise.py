@@ -66,6 +66,12 @@ def test_words_are_folded_but_not_stemmed() -> None:
     assert nlp.words("Simulated Kármán rovers") == ["simulated", "karman", "rovers"]
 
 
+def test_a_word_written_with_combining_accents_is_the_word_written_composed() -> None:
+    decomposed = "Kirchen-Gebra\u0308uche, Ka\u0301rma\u0301n"  # "a" + U+0308, as some exports write "ä"
+    assert nlp.normalise(decomposed) == nlp.normalise("Kirchen-Gebräuche, Kármán") == ["kirchen", "gebrauch", "karman"]
+    assert [t.text for t in nlp.tokenize(decomposed)][1] == "Gebra\u0308uche"
+
+
 def test_stemming_from_many_threads_at_once_gives_each_word_its_own_stem() -> None:
     """A web server stems queries and highlights from several threads at once."""
     from concurrent.futures import ThreadPoolExecutor
