@@ -139,6 +139,13 @@ def test_oai_pmh_records_map_dublin_core_and_skip_deleted_ones(tmp_path, errors)
     assert [(e.line, e.problem) for e in errors] == [(letter, "record names no image file in dc:identifier")]
 
 
+def test_a_getrecord_response_is_read_like_a_list_of_one(tmp_path, errors):
+    one = OAI_PMH.replace("<ListRecords>", "<GetRecord>").replace("</ListRecords>", "</GetRecord>")
+    one = one[: one.index("<record><header status")] + "</GetRecord>\n</OAI-PMH>\n"
+    (record,) = read_file(write(tmp_path, "get.xml", one), errors.append)
+    assert record.title == "Net menders on the quay" and errors == []
+
+
 def test_a_bare_dublin_core_record_and_an_oai_error_response(tmp_path, errors):
     (record,) = read_file(write(tmp_path, "one.xml", BARE_DC), errors.append)
     assert (record.title, record.image) == ("Boats at anchor", "https://example.org/img/boats.tif")
