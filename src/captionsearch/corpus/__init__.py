@@ -1,4 +1,4 @@
-"""Corpus readers: manifests, HTML pages, Markdown and image files -> CaptionRecords.
+"""Corpus readers: manifests, collection exports, HTML pages, Markdown and image files -> CaptionRecords.
 
 Every reader has the same shape, ``read_<format>(path, report)``, yields
 records and passes each problem to ``report`` as a CorpusError, carrying on
