@@ -22,7 +22,7 @@ from ..errors import CorpusError
 from ..records import CaptionRecord, Origin, SourceKind
 from .fields import looks_like_image
 from .limits import DEFAULT_LIMITS, ReadLimits
-from .photo_entry import EntryProblem, problem_error, record_from_entry
+from .photo_entry import Entry, records_from_entries
 from .references import is_url
 from .textfile import Report, read_text
 
@@ -34,6 +34,11 @@ _ROW = re.compile(r'(?:"[^"]*+"|[^"\r\n]++)*+')
 
 
 def read_csv(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
+    return records_from_entries(csv_entries(path, report, limits), path, report, limits.fields)
+
+
+def csv_entries(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Entry]:
+    """Each row as {column: cell} (an empty cell is None: a spreadsheet cannot tell it from a missing one)."""
     text = read_text(path, report)
     if text is None:
         return
@@ -61,8 +66,8 @@ def read_csv(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) ->
             report(CorpusError(path, problem[0], line, problem[1]))
             continue
         if any(cell.strip() for cell in row):
-            origin = Origin(name, line, None, SourceKind.MANIFEST)
-            yield from _record_or_report(row, header, path, origin, report, limits)
+            values = {column: (cell if cell.strip() else None) for column, cell in zip(header, row)}
+            yield values, Origin(name, line, None, SourceKind.MANIFEST), ""
 
 
 def _allow_cells_of(size: int) -> None:
@@ -169,14 +174,3 @@ def _header_problem(header: list[str]) -> str | None:
     if looks_like_data:
         return f"the first row is not a header: {looks_like_data[0][:60]!r} is a value, not a column name"
     return None
-
-
-def _record_or_report(
-    row: list[str], header: list[str], path: Path, origin: Origin, report: Report, limits: ReadLimits
-) -> Iterator[CaptionRecord]:
-    # A spreadsheet cannot tell an empty cell from a missing one: both mean "not given".
-    values = {name: (cell if cell.strip() else None) for name, cell in zip(header, row)}
-    try:
-        yield record_from_entry(values, path, origin, "", limits.fields)
-    except EntryProblem as problem:
-        report(problem_error(problem, path, origin.line))

@@ -24,16 +24,16 @@ from typing import Any, Iterator
 
 from ..errors import CorpusError
 from ..records import CaptionRecord, Origin, SourceKind
-from .csv_rows import read_csv
+from .csv_rows import csv_entries, read_csv
 from .field_paths import PathSyntaxError, lookup, squash
 from .json_positions import UnbalancedJSON, array_item_spans, object_member_spans, skip_space, value_span
 from .json_shapes import Shape, ShapeProblem, find_records, parse_records_at
 from .limits import DEFAULT_LIMITS, ReadLimits, nesting_depth, number_parsers, utf8_length_over
-from .photo_entry import EntryProblem, problem_error, record_from_entry
+from .photo_entry import Entry, EntryProblem, problem_error, records_from_entries
 from .standard_json import STANDARD_JSON
 from .textfile import LineCounter, Report, jsonl_lines, read_text
 
-__all__ = ["read_csv", "read_json", "read_jsonl", "read_manifest"]
+__all__ = ["manifest_entries", "read_csv", "read_json", "read_jsonl", "read_manifest"]
 
 _Span = tuple[int, int, int]  # start, end, nesting depth
 
@@ -44,23 +44,50 @@ def read_manifest(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMIT
     return readers[path.suffix.lower()](path, report, limits)
 
 
+def manifest_entries(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Entry]:
+    """The entries of a manifest as written (before the field map), with where each starts."""
+    readers = {".json": json_entries, ".jsonl": jsonl_entries, ".csv": csv_entries, ".tsv": csv_entries}
+    return readers[path.suffix.lower()](path, report, limits)
+
+
 def read_json(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
-    text = read_text(path, report)
-    if text is None:
+    parsed = _parsed(path, report, limits)
+    if parsed is None:
         return
-    parsers = number_parsers(limits)
-    try:
-        document: Any = json.loads(text, **parsers)
-    except json.JSONDecodeError as exc:
-        report(CorpusError(path, f"invalid JSON: {exc.msg} at column {exc.colno}", exc.lineno, "fix the syntax there"))
-        return
-    except RecursionError:
-        # Nested deeper than the parser can go: each entry is measured before it is decoded.
-        document = None
+    text, document = parsed
     standard = _standard_reader(document, limits)
     if standard is not None:
         yield from standard(document, path, report, limits)
         return
+    yield from records_from_entries(_json_entries(text, document, path, report, limits), path, report, limits.fields)
+
+
+def read_jsonl(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
+    return records_from_entries(jsonl_entries(path, report, limits), path, report, limits.fields)
+
+
+def json_entries(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Entry]:
+    parsed = _parsed(path, report, limits)
+    if parsed is not None:
+        yield from _json_entries(*parsed, path, report, limits)
+
+
+def _parsed(path: Path, report: Report, limits: ReadLimits) -> tuple[str, Any] | None:
+    """The file's text and its decoded document (None when nested too deep to decode whole)."""
+    text = read_text(path, report)
+    if text is None:
+        return None
+    try:
+        return text, json.loads(text, **number_parsers(limits))
+    except json.JSONDecodeError as exc:
+        report(CorpusError(path, f"invalid JSON: {exc.msg} at column {exc.colno}", exc.lineno, "fix the syntax there"))
+        return None
+    except RecursionError:
+        # Nested deeper than the parser can go: each entry is measured before it is decoded.
+        return text, None
+
+
+def _json_entries(text: str, document: Any, path: Path, report: Report, limits: ReadLimits) -> Iterator[Entry]:
     try:
         located = _locate_photos(text, document, path, report, limits)
     except (UnbalancedJSON, ValueError) as exc:
@@ -69,6 +96,7 @@ def read_json(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -
     if located is None:
         return
     photos, spans, gallery = located
+    parsers = number_parsers(limits)
     name = str(path)  # one string shared by every origin, not one per photo
     lines = LineCounter(text)
     for number, (start, end, depth) in enumerate(spans):
@@ -77,7 +105,7 @@ def read_json(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -
         if isinstance(photo, EntryProblem):
             report(problem_error(photo, path, origin.line))
             continue
-        yield from _record_or_report(photo, path, origin, gallery, report, limits)
+        yield photo, origin, gallery
 
 
 def _standard_reader(document: Any, limits: ReadLimits) -> Any:
@@ -91,7 +119,7 @@ def _standard_reader(document: Any, limits: ReadLimits) -> Any:
     return None
 
 
-def read_jsonl(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
+def jsonl_entries(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Entry]:
     lines = jsonl_lines(path, limits.record_bytes, report)  # a million photos are never held whole
     if lines is None:
         return
@@ -107,8 +135,7 @@ def read_jsonl(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) 
         if isinstance(photo, EntryProblem):
             report(CorpusError(path, str(photo), line.number, photo.hint))
             continue
-        origin = Origin(name, line.number, 1, SourceKind.MANIFEST)
-        yield from _record_or_report(photo, path, origin, "", report, limits)
+        yield photo, Origin(name, line.number, 1, SourceKind.MANIFEST), ""
 
 
 def _decoded(text: str, parsers: dict[str, Any], limits: ReadLimits) -> Any:
@@ -231,12 +258,3 @@ def _gallery_title(gallery: Any, path: Path, report: Report) -> str:
         report(CorpusError(path, "'gallery' has no usable title", hint='write "gallery": {"title": "...", ...}'))
         return ""
     return title.strip()
-
-
-def _record_or_report(
-    photo: Any, path: Path, origin: Origin, gallery: str, report: Report, limits: ReadLimits
-) -> Iterator[CaptionRecord]:
-    try:
-        yield record_from_entry(photo, path, origin, gallery, limits.fields)
-    except EntryProblem as problem:
-        report(problem_error(problem, path, origin.line))

@@ -14,7 +14,7 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ..errors import CorpusError
 from ..records import CaptionRecord, Origin, id_problem
@@ -22,6 +22,7 @@ from .field_paths import KeyPath, lookup, squash
 from .fields import DEFAULT_FIELDS, FieldMap, FieldPaths
 from .limits import LongNumber
 from .references import resolve_image
+from .textfile import Report
 
 TEXT_KEYS = ("title", "caption", "credit", "date", "page", "long_description")
 SIZE_KEYS = ("width", "height")
@@ -29,7 +30,8 @@ PLAIN_TEXT = frozenset({"title", "caption", "alt", "credit", "long_description"}
 _KEYWORD_SEPARATORS = re.compile(r"[,;]")
 _PIXELS = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() also takes "²", which int() refuses
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_JOINERS = {"caption": " ", "long_description": " "}  # a list of strings: paragraphs; else "; "
+
+Entry = tuple[Any, Origin, str]  # an entry as written, where it starts, its gallery's title
 
 
 class EntryProblem(ValueError):
@@ -83,6 +85,17 @@ def ignored_keys(entry: Mapping[str, Any], used: Mapping[str, Mapped]) -> list[s
     """The top-level keys of ``entry`` no field was read from."""
     heads = {m.path.head for m in used.values()}
     return [str(key) for key in entry if squash(str(key)) not in heads]
+
+
+def records_from_entries(
+    entries: Iterable[Entry], path: Path, report: Report, fields: FieldMap = DEFAULT_FIELDS
+) -> Iterator[CaptionRecord]:
+    """The record of each entry; an entry that cannot be used is reported, and the rest read."""
+    for entry, origin, gallery in entries:
+        try:
+            yield record_from_entry(entry, path, origin, gallery, fields)
+        except EntryProblem as problem:
+            report(problem_error(problem, path, origin.line))
 
 
 def problem_error(problem: EntryProblem, path: Path, line: int | None) -> CorpusError:
