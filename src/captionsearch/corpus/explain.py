@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError
+from .field_paths import squash
 from .json_shapes import ShapeProblem, find_records, parse_records_at
 from .limits import DEFAULT_LIMITS, ReadLimits
 from .manifest import manifest_entries
@@ -41,7 +42,7 @@ def explain_fields(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[str
             continue
         unread = ignored_keys(entry, found)
         if count <= SHOWN:
-            lines += _one_record(count, str(origin), found, unread)
+            lines += _one_record(count, str(origin), found, unread, entry)
         for name in used:
             used[name][str(found[name].path) if name in found else ""] += 1
         ignored.update(unread)
@@ -67,10 +68,12 @@ def _where_records_are(path: Path, limits: ReadLimits) -> str:
     return "a list of records" if not shape.steps else f"records in the list at {shape.text}"
 
 
-def _one_record(number: int, where: str, found: dict[str, Mapped], unread: list[str]) -> list[str]:
+def _one_record(
+    number: int, where: str, found: dict[str, Mapped], unread: list[str], entry: dict[str, Any]
+) -> list[str]:
     lines = [f"record {number} ({where})"]
     for name, mapped in found.items():
-        lines.append(f"  {name:<16} {_shown(mapped.value):<{VALUE_WIDTH}}  from {mapped.path}")
+        lines.append(f"  {name:<16} {_shown(mapped.value):<{VALUE_WIDTH}}  from {_key_as_written(mapped, entry)}")
     lines.append(f"  not read: {', '.join(unread) if unread else '(none)'}")
     return lines
 
@@ -83,6 +86,13 @@ def _summary(count: int, used: dict[str, Counter[str]], ignored: Counter[str]) -
     unread = ", ".join(f"{key} {n}" for key, n in ignored.most_common(20))
     lines.append(f"  keys not read: {unread or '(none)'}")
     return lines
+
+
+def _key_as_written(mapped: Mapped, entry: dict[str, Any]) -> str:
+    """A one-key path as the file spells the key (thumbnailUrl for the alias thumbnail_url)."""
+    if len(mapped.path.steps) != 1 or not mapped.path.head:
+        return str(mapped.path)
+    return next((str(key) for key in entry if squash(str(key)) == mapped.path.head), str(mapped.path))
 
 
 def _shown(value: Any) -> str:

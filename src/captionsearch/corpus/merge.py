@@ -98,7 +98,7 @@ def drop_duplicate_entries(records: Iterable[CaptionRecord], report: Report, roo
                 continue
             image, earlier = first_by_id.get(record.id, ("", None))
             # The same id for the same image in another file is the same photo, listed twice on purpose.
-            if earlier is not None and (earlier.path == record.origin.path or image != record.image):
+            if earlier is not None and (earlier.path == record.origin.path or not image or image != record.image):
                 report(CorpusError(record.origin.path, f"duplicate id '{record.id}', first at {_where(earlier)}",
                                    record.origin.line, "give each record its own id; this one was left out"))
                 continue
