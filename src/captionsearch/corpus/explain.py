@@ -44,7 +44,7 @@ def explain_fields(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[str
         if count <= SHOWN:
             lines += _one_record(count, str(origin), found, unread, entry)
         for name in used:
-            used[name][str(found[name].path) if name in found else ""] += 1
+            used[name][_key_as_written(found[name], entry) if name in found else ""] += 1
         ignored.update(unread)
     lines += _summary(count, used, ignored)
     return "\n".join(lines) + "\n", errors
