@@ -61,7 +61,10 @@ def index_corpus(
     # A file that could not be read must not take its photos out of the index:
     # deletions wait for a run in which every input was read.
     report = _index(
-        _wanted(corpus.read(), options, skipped), Path(index_dir), options, problems,
+        _wanted(corpus.read(), options, skipped),
+        Path(index_dir),
+        options,
+        problems,
         complete=lambda: not corpus.errors and not problems.refused,
     )
     if report is None:
@@ -70,12 +73,22 @@ def index_corpus(
         corpus = stream_corpus(paths, include=options.include, exclude=options.exclude, limits=options.limits)
         problems = Problems()
         skipped = Counter()
-        report = _update(_wanted(corpus.read(), options, skipped), Path(index_dir), options, problems,
-                         complete=lambda: not corpus.errors)
+        report = _update(
+            _wanted(corpus.read(), options, skipped),
+            Path(index_dir),
+            options,
+            problems,
+            complete=lambda: not corpus.errors,
+        )
         assert report is not None  # only a rebuild gives up
     errors = (*corpus.errors, *problems.refused)
-    return replace(report, errors=errors, warnings=tuple(problems.warnings), files=len(corpus.files),
-                   without_image=tuple(sorted(skipped.items())))
+    return replace(
+        report,
+        errors=errors,
+        warnings=tuple(problems.warnings),
+        files=len(corpus.files),
+        without_image=tuple(sorted(skipped.items())),
+    )
 
 
 def _wanted(records: Iterable[CaptionRecord], options: IndexOptions, skipped: Counter[str]) -> Iterator[CaptionRecord]:

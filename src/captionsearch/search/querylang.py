@@ -214,7 +214,9 @@ class _Parser:
             self.take()
             return inner
         word: Node = (
-            Filter(lexeme.text) if lexeme.kind == "filter" else Word(lexeme.field, lexeme.text, quoted=lexeme.kind == "quoted")
+            Filter(lexeme.text)
+            if lexeme.kind == "filter"
+            else Word(lexeme.field, lexeme.text, quoted=lexeme.kind == "quoted")
         )
         return Not(word) if lexeme.negated else word
 
