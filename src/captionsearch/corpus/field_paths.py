@@ -26,12 +26,14 @@ class KeyPath:
 
     text: str
     steps: tuple[Any, ...]
+    head: str = ""  # the top-level key the path starts from (squashed), "" for an index or wildcard
+    key: str | None = None  # a path of one key: that key (squashed), looked up without walking
 
-    @property
-    def head(self) -> str:
-        """The top-level key the path starts from (squashed), or "" for an index or wildcard."""
-        first = self.steps[0] if self.steps else None
-        return squash(first) if isinstance(first, str) else ""
+    @classmethod
+    def of(cls, text: str, steps: tuple[Any, ...]) -> "KeyPath":
+        first = steps[0] if steps else None
+        head = squash(first) if isinstance(first, str) else ""
+        return cls(text, steps, head, head if len(steps) == 1 and head else None)
 
     def __str__(self) -> str:
         return self.text
@@ -55,7 +57,7 @@ def parse_path(text: str) -> KeyPath:
         if at == len(text):
             break
         at += 1  # past the "."
-    return KeyPath(text, tuple(steps))
+    return KeyPath.of(text, tuple(steps))
 
 
 def _step(text: str, at: int) -> tuple[Any, int]:

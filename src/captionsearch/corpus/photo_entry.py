@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -103,16 +104,18 @@ def problem_error(problem: EntryProblem, path: Path, line: int | None) -> Corpus
 
 
 def _first_value(entry: Mapping[str, Any], top: dict[str, Any], field: FieldPaths) -> Mapped | None:
-    convert = _CONVERTERS[field.name]
     blank: Mapped | None = None  # alt="" (decorative) counts only if no path gives a text
     for path in field.paths:
-        raw = _raw(entry, top, path)
-        if raw is None or raw == "" or raw == [] or not field.accepts(path, raw):
+        # Most paths are one key: a lookup in the record's keys as compared (``top``), no walk.
+        raw = top.get(path.key) if path.key is not None else lookup(entry, path.steps)
+        if raw is None:
+            continue
+        if raw == "" or raw == [] or not field.accepts(path, raw):
             if raw == "" and field.name == "alt" and blank is None:
                 blank = Mapped("", path)
             continue
         try:
-            value = convert(raw, _label(field.name, path))
+            value = _CONVERTERS[field.name](raw, _label(field.name, path))
         except EntryProblem:
             if field.strict(path):
                 raise
@@ -125,14 +128,7 @@ def _first_value(entry: Mapping[str, Any], top: dict[str, Any], field: FieldPath
     return blank
 
 
-def _raw(entry: Mapping[str, Any], top: dict[str, Any], path: KeyPath) -> Any:
-    steps = path.steps
-    if len(steps) == 1 and isinstance(steps[0], str):
-        value = entry.get(steps[0])
-        return value if value is not None else top.get(squash(steps[0]))
-    return lookup(entry, steps)
-
-
+@lru_cache(maxsize=1024)  # a few labels, asked for once per value read
 def _label(name: str, path: KeyPath) -> str:
     return f"'{name}'" if path.text == name else f"'{name}' (from {path.text})"
 
