@@ -88,7 +88,10 @@ def test_entry_problems_are_reported_and_the_rest_read(tmp_path, errors):
               {"image": "w.jpg", "width": "wide"}, {"image": "kw.jpg", "keywords": [1, 2]}, {"image": "good.jpg"}]
     path = write(tmp_path, "m.json", "[\n" + ",\n".join(json.dumps(p) for p in photos) + "\n]")
     records = list(read_json(path, errors.append))
-    assert [(Path(r.image).name if r.image else "", r.title) for r in records] == [("", "no image yet"), ("good.jpg", "")]
+    # A size that cannot be read costs only itself: w.jpg is read without a width.
+    assert [(Path(r.image).name if r.image else "", r.width) for r in records] == [("", None), ("w.jpg", None),
+                                                                                  ("good.jpg", None)]
+    assert records[0].title == "no image yet" and "the record was read without it" in str(errors[2])
     assert [e.line for e in errors] == [3, 4, 5, 6]
     assert "not an object" in str(errors[0])
     assert "'title' is not text" in str(errors[1]) and "'width'" in str(errors[2]) and "'keywords'" in str(errors[3])

@@ -52,10 +52,19 @@ class Mapped:
 
 
 def record_from_entry(
-    entry: Any, path: Path, origin: Origin, gallery: str = "", fields: FieldMap = DEFAULT_FIELDS
+    entry: Any,
+    path: Path,
+    origin: Origin,
+    gallery: str = "",
+    fields: FieldMap = DEFAULT_FIELDS,
+    problems: list[EntryProblem] | None = None,
 ) -> CaptionRecord:
-    """The record an entry describes; raises EntryProblem if it cannot be used."""
-    values = {name: found.value for name, found in mapped_values(entry, fields).items()}
+    """The record an entry describes; raises EntryProblem if it cannot be used.
+
+    A pixel size that cannot be read costs only itself: it is added to
+    ``problems`` (when given) and the record is made without it.
+    """
+    values = {name: found.value for name, found in mapped_values(entry, fields, problems).items()}
     image = values.get("image") or ""
     return CaptionRecord(
         id=values.get("id") or "",
@@ -69,14 +78,22 @@ def record_from_entry(
     )
 
 
-def mapped_values(entry: Any, fields: FieldMap = DEFAULT_FIELDS) -> dict[str, Mapped]:
+def mapped_values(
+    entry: Any, fields: FieldMap = DEFAULT_FIELDS, problems: list[EntryProblem] | None = None
+) -> dict[str, Mapped]:
     """Each field that has a value in ``entry``: the value (converted) and its path."""
     if not isinstance(entry, Mapping):
         raise EntryProblem("photo entry is not an object", 'write each photo as {"image": "...", ...}')
     top = {squash(str(k)): v for k, v in entry.items()}
     found: dict[str, Mapped] = {}
     for field in fields.fields:
-        value = _first_value(entry, top, field)
+        try:
+            value = _first_value(entry, top, field)
+        except EntryProblem as problem:
+            if problems is None or field.name not in SIZE_KEYS:
+                raise
+            problems.append(problem)  # a museum's "width" in millimetres, "(each):": not worth the record
+            continue
         if value is not None:
             found[field.name] = value
     return found
@@ -93,10 +110,13 @@ def records_from_entries(
 ) -> Iterator[CaptionRecord]:
     """The record of each entry; an entry that cannot be used is reported, and the rest read."""
     for entry, origin, gallery in entries:
+        problems: list[EntryProblem] = []
         try:
-            yield record_from_entry(entry, path, origin, gallery, fields)
+            yield record_from_entry(entry, path, origin, gallery, fields, problems)
         except EntryProblem as problem:
             report(problem_error(problem, path, origin.line))
+        for problem in problems:
+            report(CorpusError(path, str(problem), origin.line, f"{problem.hint}; the record was read without it"))
 
 
 def problem_error(problem: EntryProblem, path: Path, line: int | None) -> CorpusError:
