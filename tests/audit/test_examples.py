@@ -1,7 +1,7 @@
 """Alt texts a careful author writes, per image purpose, pass; the classic mistakes are caught.
 
-The examples (examples/alt-examples.json) follow the W3C WAI images
-tutorial's decision tree and were written for this project. Each is audited
+The examples (examples/alt-examples.json) were written for this project, a
+set for each purpose an image can have on a page. Each is audited
 as a page of its own, with every rule on, as a user runs the audit.
 """
 

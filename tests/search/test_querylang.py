@@ -78,11 +78,13 @@ def test_normalising_joins_variants_and_splits_names_into_phrases() -> None:
     )
 
 
-def test_stopwords_drop_from_plain_queries_but_count_in_phrases() -> None:
-    assert normalised(ql.parse("the rover")) == ql.Term("text", "rover", source="rover")
+def test_every_word_counts_short_common_ones_too() -> None:
+    assert normalised(ql.parse("the rover")) == ql.And(
+        (ql.Term("text", "the", source="the"), ql.Term("text", "rover", source="rover"))
+    )
     assert normalised(ql.parse('"the rover"')) == ql.Phrase("text", ("the", "rover"), source="the rover")
-    # A query of stopwords alone still searches for them rather than for everything.
-    assert normalised(ql.parse("the")) == ql.Term("text", "the", source="the")
+    # A word with no letters or digits stands for nothing and drops out.
+    assert normalised(ql.parse("rover —")) == ql.Term("text", "rover", source="rover")
 
 
 def test_positive_words_skip_negated_ones() -> None:

@@ -55,6 +55,14 @@ def test_simulation_finds_simulations_and_simulated_landings(bundled_index: Path
         assert found(query, bundled_index) == simulated, query
 
 
+def test_short_common_words_must_match_too(bundled_index: Path, manifest: list[dict]) -> None:
+    # "its" is not dropped: only rover photos whose text has "its" (or "it", its stem) match.
+    with_its = expected(manifest, r"\brovers?\b") & expected(manifest, r"\bits?\b")
+    assert 0 < len(with_its) < len(expected(manifest, r"\brovers?\b"))
+    assert found("rover its", bundled_index) == with_its
+    assert found("its rover", bundled_index) == with_its
+
+
 def test_far_side_as_a_phrase(bundled_index: Path, manifest: list[dict]) -> None:
     phrase = expected(manifest, r"\bfar[\s-]side\b")
     assert found('"far side"', bundled_index) == phrase

@@ -16,7 +16,7 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "search",
         help="search the index",
-        description="Search captions, titles and alt text. Plain words must all match (any form: "
+        description="Search captions, titles and alt text. Every plain word must match, short ones like 'the' too (any form: "
         "rovers finds rover); \"quoted phrases\"; OR; NOT word or -word; title:, caption:, alt:, "
         "entity: scope a word or phrase; parentheses group. A misspelt word gets a suggestion. "
         "Exits 1 when nothing matches.",

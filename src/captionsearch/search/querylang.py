@@ -1,6 +1,6 @@
 """The query language: parse what a person types into a small tree, then normalise it.
 
-    rover landing          all words must match (ranked by relevance)
+    rover landing          every word must match, "the" too (ranked by relevance)
     "far side"             a phrase
     rover OR lander        either
     NOT artist, -artist    exclude
@@ -237,11 +237,12 @@ def parse(query: str) -> Node:
 Analyse = Callable[[str], list[tuple[str, str]]]  # text -> [(folded word, stem), ...]
 
 
-def normalise(node: Node, analyse: Analyse, stopwords: frozenset[str] = frozenset()) -> Node:
+def normalise(node: Node, analyse: Analyse) -> Node:
     """Replace every Word with index terms: a Term, a Phrase, or Nothing.
 
-    A plain word that is a stopword is dropped from an AND (it would match
-    nearly everything); inside quotes every word counts.
+    Every word counts, short common ones ("the", "its") included: a query
+    means what it says, as in SQLite FTS5 and tantivy. Only a word with no
+    letters or digits (a lone dash) stands for nothing and drops out.
     """
     if isinstance(node, Word):
         pairs = analyse(node.text)
@@ -252,22 +253,14 @@ def normalise(node: Node, analyse: Analyse, stopwords: frozenset[str] = frozense
             return Term(node.field, stems[0], source=node.text)
         return Phrase(node.field, stems, source=node.text)
     if isinstance(node, And):
-        kept = [item for item in node.items if not _is_stopword(item, analyse, stopwords)]
-        items = tuple(normalise(item, analyse, stopwords) for item in (kept or node.items))
+        items = tuple(normalise(item, analyse) for item in node.items)
         items = tuple(item for item in items if not isinstance(item, Nothing)) or (Nothing(),)
         return items[0] if len(items) == 1 else And(items)
     if isinstance(node, Or):
-        return Or(tuple(normalise(item, analyse, stopwords) for item in node.items))
+        return Or(tuple(normalise(item, analyse) for item in node.items))
     if isinstance(node, Not):
-        return Not(normalise(node.item, analyse, stopwords))
+        return Not(normalise(node.item, analyse))
     return node
-
-
-def _is_stopword(node: Node, analyse: Analyse, stopwords: frozenset[str]) -> bool:
-    if not isinstance(node, Word) or node.quoted:
-        return False
-    pairs = analyse(node.text)
-    return len(pairs) == 1 and pairs[0][0] in stopwords
 
 
 def positive_words(node: Node) -> Iterator[Word]:

@@ -108,7 +108,7 @@ def _check_paging(page: int, limit: int) -> None:
 
 def normalised(tree: ql.Node) -> ql.Node:
     """A parsed query's words as index terms, through the path captions took (nlp)."""
-    return ql.normalise(tree, nlp.analyse, nlp.QUERY_STOPWORDS)
+    return ql.normalise(tree, nlp.analyse)
 
 
 def _run(

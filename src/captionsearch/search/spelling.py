@@ -17,7 +17,7 @@ def corrected_tree(reader: IndexReader, tree: ql.Node) -> ql.Node | None:
         if word.quoted:
             continue
         folded = [w for w, _ in nlp.analyse(word.text)]
-        if len(folded) != 1 or folded[0] in nlp.QUERY_STOPWORDS or folded[0].isdigit():
+        if len(folded) != 1 or folded[0] in nlp.FUNCTION_WORDS or folded[0].isdigit():
             continue
         if reader.in_dictionary(folded[0]) and _photos_using(reader, folded[0]):
             continue
