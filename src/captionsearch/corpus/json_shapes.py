@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from .field_paths import KeyPath, squash
+from .field_paths import KeyPath, parse_path, squash
 from .fields import FieldMap
 
 CONTENT_FIELDS = ("image", "title", "caption", "alt", "long_description")
@@ -55,7 +55,7 @@ def find_records(document: Any, fields: FieldMap) -> Shape:
     if not isinstance(document, Mapping):
         raise ShapeProblem(f"no list of photos: the file holds {_kind(document)}",
                            "write a list of records, or an object with a list of records under a key")
-    if isinstance(_member(document, "photos"), list):
+    if isinstance(document.get("photos"), list):
         return Shape(("photos",))
     heads = _heads(fields, CONTENT_FIELDS)
     own = {squash(str(key)) for key in document}
@@ -96,10 +96,6 @@ def _holds_records(items: list[Any], heads: frozenset[str]) -> bool:
     )
 
 
-def _member(document: Mapping[str, Any], key: str) -> Any:
-    return document.get(key)
-
-
 def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "a string"
@@ -126,6 +122,4 @@ def _quoted(step: Any) -> str:
 
 def parse_records_at(text: str) -> KeyPath | None:
     """``--records-at``: "." (or "") the document itself, else a key path."""
-    from .field_paths import parse_path
-
     return None if text.strip() in ("", ".") else parse_path(text)
