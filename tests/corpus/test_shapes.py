@@ -123,3 +123,21 @@ def test_a_corpus_of_shapes_reads_every_record(tmp_path):
     assert sorted(r.title for r in result.records) == sorted(
         ["L0", "L1", "L2", "W0", "W1", "W2", "W3", "O", "J0", "J1", "T0", "T1"])
     assert len({r.id for r in result.records}) == 12
+
+
+def test_line_and_column_counting_agree_with_counting_from_the_start():
+    import random
+
+    from captionsearch.corpus.textfile import LineCounter, column_of, line_of
+
+    rng = random.Random(5)
+    text = "".join(rng.choice("ab\n") for _ in range(3000))
+    counter = LineCounter(text)
+    for offset in sorted(rng.sample(range(3000), 300)):
+        assert (counter.column(offset), counter.line(offset)) == (column_of(text, offset), line_of(text, offset))
+
+
+def test_a_manifest_on_one_line_names_each_entrys_column(tmp_path):
+    records, errors = read(write(tmp_path, "one-line.json", json.dumps([{"title": "a"}, {"title": "b"}, 7])))
+    assert [(r.origin.line, r.origin.column) for r in records] == [(1, 2), (1, 18)]
+    assert errors[0].line == 1 and "not an object" in str(errors[0])
