@@ -67,9 +67,11 @@ def test_bad_settings_name_the_key_and_where_it_was_set(table: dict, environ: di
 
 def test_the_docs_tables_of_settings_are_the_generated_ones() -> None:
     from captionsearch.audit.config import AUDIT_SETTINGS
+    from captionsearch.corpus.fields import FIELD_SETTINGS
     from captionsearch.settings import markdown_table
 
-    for page, name, declared in (("configuration.md", "general", SETTINGS), ("audit.md", "audit", AUDIT_SETTINGS)):
+    for page, name, declared in (("configuration.md", "general", SETTINGS), ("audit.md", "audit", AUDIT_SETTINGS),
+                                 ("configuration.md", "fields", FIELD_SETTINGS)):
         text = (ROOT / "docs" / page).read_text(encoding="utf-8")
         block = text.split(f"<!-- settings: {name} (generated: captionsearch settings --markdown) -->\n", 1)[1]
         assert block.split("<!-- /settings -->", 1)[0] == markdown_table(declared), f"regenerate the table in docs/{page}"

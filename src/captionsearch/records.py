@@ -208,3 +208,18 @@ def image_record_id(image: str, root: str = "") -> str:
     stem = PurePosixPath(relative.split("?")[0]).stem
     digest = hashlib.sha1(relative.encode("utf-8")).hexdigest()[:6]
     return f"{slugify(stem, 40)}-{digest}"
+
+
+def position_record_id(record: CaptionRecord, root: str = "") -> str:
+    """A stable id for a record that has neither an id nor an image of its own: its file and position.
+
+    The readable part is the file's stem; the hash is of the file's path
+    relative to ``root`` and the line and column the record starts at, so
+    the id stays while the file does not change there.
+    """
+    path = record.origin.path
+    if root and path.startswith(root.rstrip("/") + "/"):
+        path = path[len(root.rstrip("/")) + 1 :]
+    where = f"{path}:{record.origin.line or 0}:{record.origin.column or 0}"
+    digest = hashlib.sha1(where.encode("utf-8")).hexdigest()[:12]
+    return f"{slugify(PurePosixPath(path).stem, 40)}-{digest}"

@@ -26,6 +26,7 @@ GROUP_LABELS = {
     "year": "Year",
     "gallery": "Gallery",
     "source": "Source",
+    "has": "Image",
 }
 GROUP_ORDER = tuple(GROUP_LABELS)
 VALUE_LABELS = {
@@ -34,6 +35,8 @@ VALUE_LABELS = {
     ("source", "manifest"): "Manifest",
     ("source", "markdown"): "Markdown",
     ("source", "metadata"): "Image metadata",
+    ("has", "image"): "With an image",
+    ("has", "no-image"): "No image yet",
 }
 _IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|tiff?|bmp|heic|avif|svg)$", re.IGNORECASE)
 SRCSET_SIZES = ("thumb", "medium", "large")

@@ -185,6 +185,7 @@ class Coverage:
 
     pages: int = 0
     records: int = 0  # manifest entries and image files with text in their metadata
+    without_image: int = 0  # records with no image to audit (catalogue entries not yet photographed)
     images: int = 0
     by_purpose: Counter[str] = field(default_factory=Counter)
     by_language: Counter[str] = field(default_factory=Counter)
@@ -197,6 +198,7 @@ class Coverage:
         return {
             "pages": self.pages,
             "records": self.records,
+            "records_without_image": self.without_image,
             "images": self.images,
             "images_by_purpose": dict(sorted(self.by_purpose.items())),
             "images_by_language": dict(sorted(self.by_language.items())),

@@ -5,7 +5,9 @@ its own only when its metadata holds an alt text or a caption (the work of a
 photo desk) and no page or manifest the audit reads shows it; otherwise the
 file's IPTC "Alt Text (Accessibility)" is what the audit suggests for the
 page or entry that shows it. A bare image file, with no text in it, is not a
-finding: its alt text belongs to the page that shows it.
+finding: its alt text belongs to the page that shows it. A record without
+an image (a catalogue entry not yet photographed) has nothing to audit; the
+run counts it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def record_subjects(
     markup) the records' HTML and Markdown parts are subjects too.
     """
     for record in records:
+        if not record.image:
+            continue  # no image to describe yet (counted by the caller)
         parts = record.parts or (record,)
         metadata = next((p for p in parts if p.origin.kind == SourceKind.METADATA), None)
         suggestion = (metadata.alt or "").strip() if metadata is not None else ""

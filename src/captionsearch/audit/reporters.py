@@ -52,6 +52,8 @@ def coverage_line(result: AuditResult) -> str:
     """Pages and images read, and what was not judged: the run's reach in one line."""
     c = result.coverage
     parts = [f"{c.pages} page{'s' if c.pages != 1 else ''}", f"{c.images} image{'s' if c.images != 1 else ''}"]
+    if c.without_image:
+        parts.append(f"{c.without_image} record{'s' if c.without_image != 1 else ''} without an image (nothing to audit)")
     if c.unaudited:
         parts.append(f"{len(c.unaudited)} not audited")
     if c.dynamic:

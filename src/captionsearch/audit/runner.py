@@ -129,6 +129,7 @@ def read_subjects(
     merged = merge_records(records, corpus_root(paths), errors.append)
     from_records = list(record_subjects(merged, alts_on_pages))
     coverage.records = len(from_records)
+    coverage.without_image = sum(1 for record in merged if not record.image)
     return with_image_problems(subjects + from_records) if "image-unreadable" in config.active_rules() else \
         subjects + from_records
 

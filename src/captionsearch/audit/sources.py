@@ -121,7 +121,7 @@ def is_photo_manifest(path: Path) -> bool:
         return True  # let the reader report why it cannot be read
     text = head.decode("utf-8-sig", errors="replace")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in (".csv", ".tsv"):
         header = text.split("\n", 1)[0].lower()
         return "image" in {cell.strip().strip('"') for cell in header.replace(";", ",").replace("\t", ",").split(",")}
     if suffix == ".jsonl":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..settings import load_settings
@@ -15,10 +16,14 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "index",
         help="read a collection and bring the search index up to date",
-        description="Read captions from manifests (JSON, JSONL, CSV), HTML pages, Markdown and "
+        description="Read captions from manifests (JSON, JSONL, CSV, TSV), HTML pages, Markdown and "
         "image metadata (IPTC, XMP, EXIF) and update the index incrementally: new and changed "
         "photos are (re)indexed, removed ones deleted, unchanged ones skipped. A folder means "
-        "every supported file in it. Exits 2 if some input could not be read (the rest is indexed).",
+        "every supported file in it. A JSON file may hold a list of records, one record, or a list "
+        "under a key; fields are read from their own names and common aliases (description, "
+        "thumbnailUrl, dc:title...), or from what --map and [tool.captionsearch.fields] say. "
+        "Records without an image are indexed too, unless --require-image. "
+        "Exits 2 if some input could not be read (the rest is indexed).",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help=f"files or folders (default: {DEFAULT_CORPUS}/)")
     index_option(parser)
@@ -30,18 +35,32 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip files matching GLOB")
     parser.add_argument("--progress", choices=("auto", "always", "never"),
                         help="progress line: auto shows it on a terminal outside CI")
+    parser.add_argument("--map", action="append", default=[], metavar="FIELD=PATH[,PATH...]",
+                        help="read FIELD from these key paths, the first non-empty one winning "
+                        "(e.g. image=images.0.image_url, credit=creator.*.full_name, title='\"dc:title\"'); "
+                        "repeatable; an empty list switches the field off")
+    parser.add_argument("--records-at", metavar="PATH",
+                        help="the key path of the list of records in a JSON file (e.g. data, response.docs; "
+                        "'.' for the whole file), when they cannot be found by looking")
+    parser.add_argument("--require-image", action="store_true",
+                        help="skip records without an image (counted per file) instead of indexing them")
+    parser.add_argument("--explain-fields", metavar="FILE",
+                        help="show what each field is read from for a sample of FILE's records, "
+                        "and which keys are not read; writes nothing to the index")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.set_defaults(func=run_index)
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from ..corpus import ReadLimits
     from ..images import ImageLimits
     from ..indexing import IndexOptions, index_corpus
     from ..indexing.intake import IntakeOptions
     from ..indexing.progress import progress_wanted
 
     settings = load_settings(overrides(args, "index_dir", "entities", "pipeline", "progress"))
+    limits = _read_limits(args, settings)
+    if args.explain_fields:
+        return _explain(Path(args.explain_fields), limits)
     paths = args.paths or [DEFAULT_CORPUS]
     options = IndexOptions(
         entities=settings["entities"],
@@ -52,7 +71,8 @@ def run_index(args: argparse.Namespace) -> int:
         rebuild=args.rebuild,
         include=tuple(args.include),
         exclude=tuple(args.exclude),
-        limits=ReadLimits.from_settings(settings),
+        limits=limits,
+        require_image=args.require_image,
         intake=IntakeOptions(
             roots=tuple(os.path.realpath(root) for root in settings["image_roots"]),
             max_text_chars=settings["max_text_chars"],
@@ -70,6 +90,9 @@ def run_index(args: argparse.Namespace) -> int:
     if report.rebuild_skipped:
         print("captionsearch: note: not rebuilt, because some input could not be read; "
               "the index was updated in place instead", file=sys.stderr)
+    for file, count in report.without_image:
+        print(f"captionsearch: note: {file}: {count} record{'s' if count != 1 else ''} without an image "
+              "skipped (--require-image)", file=sys.stderr)
     if not args.quiet:
         print(_index_summary(report, settings["index_dir"]))
     problems = len(report.errors) + len(report.warnings)
@@ -78,6 +101,36 @@ def run_index(args: argparse.Namespace) -> int:
               "Fix the files named above and run again.", file=sys.stderr)
         return ExitCode.ERROR
     return ExitCode.OK
+
+
+def _read_limits(args: argparse.Namespace, settings: dict[str, Any]) -> Any:
+    """The read limits of the settings, with the field map and --records-at."""
+    from dataclasses import replace
+
+    from ..corpus import ReadLimits
+    from ..corpus.fields import load_fields, parse_map_option
+
+    mapped: dict[str, str] = {}
+    for option in args.map:
+        name, paths = parse_map_option(option)
+        mapped[name] = f"{mapped[name]},{paths}" if mapped.get(name) else paths
+    return replace(ReadLimits.from_settings(settings), fields=load_fields(mapped), records_at=args.records_at or "")
+
+
+def _explain(path: Path, limits: Any) -> int:
+    from ..corpus.explain import explain_fields
+    from ..corpus.registry import reader_for
+    from ..records import SourceKind
+
+    reader = reader_for(path)
+    if reader is None or reader.kind != SourceKind.MANIFEST:
+        print(f"captionsearch: error: {path}: --explain-fields reads JSON, JSONL, CSV and TSV files", file=sys.stderr)
+        return ExitCode.ERROR
+    text, errors = explain_fields(path, limits)
+    print(text, end="")
+    for error in errors:
+        print(f"captionsearch: error: {error}", file=sys.stderr)
+    return ExitCode.ERROR if errors else ExitCode.OK
 
 
 def _index_summary(report: Any, index_dir: str) -> str:

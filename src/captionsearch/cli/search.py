@@ -77,7 +77,7 @@ def _format_hit(hit: Any, color: bool) -> str:
             groups.setdefault(entity.group, []).append(entity.text)
         lines.append("     entities: " + "; ".join(f"{g}: {', '.join(t)}" for g, t in groups.items()))
     shown = hit.record.image_file.location if hit.record.image_file and hit.record.image_file.root else hit.record.image
-    lines.append(f"     image: {_display_path(shown)}   id: {hit.record.id}")
+    lines.append(f"     image: {_display_path(shown) if shown else '(none yet)'}   id: {hit.record.id}")
     return "\n".join(lines) + "\n"
 
 

@@ -86,7 +86,8 @@ class CorpusStream:
     def _images(self) -> Iterator[str]:
         texts = [path for path in self.files if path.suffix.lower() not in IMAGE_EXTENSIONS]
         for record in drop_duplicate_entries(_read_files(texts, _ignore, self.limits), _ignore):
-            yield record.image
+            if record.image:  # a record without an image merges with nothing
+                yield record.image
         for path in self.files:
             if path.suffix.lower() in IMAGE_EXTENSIONS:
                 yield path.resolve().as_posix()

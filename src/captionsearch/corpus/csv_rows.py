@@ -1,4 +1,8 @@
-"""The CSV manifest reader: one photo per row under a header row.
+"""The CSV and TSV reader: one record per row under a header row.
+
+Any columns will do: the header names them, and the field map (fields.py)
+says which fill which field. The delimiter is the one the header row uses
+most (comma, semicolon, tab or bar; tab for a .tsv file).
 
 A row that cannot be used costs that row: too many or too few cells, a cell
 over ``max-csv-cell`` characters, a row over ``max-record-bytes``, or a row the
@@ -16,22 +20,31 @@ from typing import Any, Iterator
 
 from ..errors import CorpusError
 from ..records import CaptionRecord, Origin, SourceKind
+from .fields import looks_like_image
 from .limits import DEFAULT_LIMITS, ReadLimits
-from .photo_entry import EntryProblem, problem_error, record_from_entry
+from .photo_entry import Entry, records_from_entries
+from .references import is_url
 from .textfile import Report, read_text
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_QUOTED = re.compile(r'"[^"]*"')
+_DELIMITERS = (",", ";", "\t", "|")
 # A row: quoted runs and unquoted characters up to a line end (possessive: no backtracking).
 _ROW = re.compile(r'(?:"[^"]*+"|[^"\r\n]++)*+')
 
 
 def read_csv(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
+    return records_from_entries(csv_entries(path, report, limits), path, report, limits.fields)
+
+
+def csv_entries(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Entry]:
+    """Each row as {column: cell} (an empty cell is None: a spreadsheet cannot tell it from a missing one)."""
     text = read_text(path, report)
     if text is None:
         return
     _allow_cells_of(max(limits.csv_cell, limits.record_bytes) + 1)
     lines = _Lines(text)
-    delimiter = _delimiter(text)
+    delimiter = _delimiter(text, path)
     rows = csv.reader(lines, delimiter=delimiter)
     header = _header(rows, path, report)
     if header is None:
@@ -53,7 +66,8 @@ def read_csv(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) ->
             report(CorpusError(path, problem[0], line, problem[1]))
             continue
         if any(cell.strip() for cell in row):
-            yield from _record_or_report(row, header, path, Origin(name, line, None, SourceKind.MANIFEST), report)
+            values = {column: (cell if cell.strip() else None) for column, cell in zip(header, row)}
+            yield values, Origin(name, line, None, SourceKind.MANIFEST), ""
 
 
 def _allow_cells_of(size: int) -> None:
@@ -125,33 +139,38 @@ def _row_problem(row: list[str], header: list[str], limits: ReadLimits) -> tuple
     return None
 
 
-def _delimiter(text: str) -> str:
-    """Comma, unless the header row plainly uses semicolons or tabs (spreadsheet exports)."""
-    header = text.split("\n", 1)[0]
-    if "," not in header:
-        for candidate in (";", "\t"):
-            if candidate in header:
-                return candidate
-    return ","
+def _delimiter(text: str, path: Path) -> str:
+    """The delimiter the header row uses most, outside quotes (a .tsv file: tab unless it has none)."""
+    header = _QUOTED.sub("", text[: _header_end(text)])
+    counts = {candidate: header.count(candidate) for candidate in _DELIMITERS}
+    if path.suffix.lower() == ".tsv" and counts["\t"]:
+        return "\t"
+    best = max(_DELIMITERS, key=lambda c: counts[c])  # ties: the first listed, the comma
+    return best if counts[best] else ","
+
+
+def _header_end(text: str) -> int:
+    match = _LINE_END.search(text)
+    return match.start() if match else len(text)
 
 
 def _header(rows: Any, path: Path, report: Report) -> list[str] | None:
     try:
         header = [name.strip().lower() for name in next(rows, [])]
     except csv.Error as exc:
-        header, problem = [], f"unreadable CSV header: {exc}"
-    else:
-        problem = "no 'image' column in the header row"
-    if "image" not in header:
-        report(CorpusError(path, problem, 1, "start the file with a header row such as id,image,title,caption,alt"))
+        report(CorpusError(path, f"unreadable CSV header: {exc}", 1, "start the file with a row naming the columns"))
+        return None
+    problem = _header_problem(header)
+    if problem:
+        report(CorpusError(path, problem, 1, "start the file with a row naming the columns, such as id,image,title"))
         return None
     return header
 
 
-def _record_or_report(row: list[str], header: list[str], path: Path, origin: Origin, report: Report) -> Iterator[CaptionRecord]:
-    # A spreadsheet cannot tell an empty cell from a missing one: both mean "not given".
-    values = {name: (cell if cell.strip() else None) for name, cell in zip(header, row)}
-    try:
-        yield record_from_entry(values, path, origin, "")
-    except EntryProblem as problem:
-        report(problem_error(problem, path, origin.line))
+def _header_problem(header: list[str]) -> str | None:
+    if not any(header):
+        return "no header row"
+    looks_like_data = [name for name in header if looks_like_image(name) or is_url(name)]
+    if looks_like_data:
+        return f"the first row is not a header: {looks_like_data[0][:60]!r} is a value, not a column name"
+    return None

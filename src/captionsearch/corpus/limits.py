@@ -12,12 +12,18 @@ real photo entry needs and far below what would make reading slow:
 * ``number_digits``: Python refuses to turn more than 4,300 digits into an int
   (CVE-2020-10735), and no pixel count needs more than a few;
 * ``csv_cell``: the csv module's own default field limit.
+
+The same object carries how a run reads its records, which every reader is
+handed with the limits: the field mapping (fields.py) and, for a JSON file
+whose records cannot be found by looking (manifest.py), where they are.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
+
+from .fields import DEFAULT_FIELDS, FieldMap
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,8 @@ class ReadLimits:
     json_depth: int = 64
     number_digits: int = 100
     csv_cell: int = 131_072
+    fields: FieldMap = field(default=DEFAULT_FIELDS, compare=False)
+    records_at: str = ""  # a key path to the records of a JSON file ("." the document itself); "" finds them
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> "ReadLimits":

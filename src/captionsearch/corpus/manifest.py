@@ -1,9 +1,13 @@
-"""Manifest readers: JSON, JSONL and CSV lists of photos.
+"""Manifest readers: JSON, JSONL, CSV and TSV files of records.
 
-JSON is either a list of photo objects or ``{"gallery": {...}, "photos": [...]}``;
-the gallery's title becomes each record's ``gallery``. JSONL has one photo
-object per line, CSV one per row under a header row. The keys are those of
-photo_entry. Every record carries the line its entry starts on.
+JSON may hold a list of records, one record, our gallery manifest
+``{"gallery": {...}, "photos": [...]}`` (the gallery's title becomes each
+record's ``gallery``) or a list of records under a key, found by looking
+(json_shapes.py) or named with ``--records-at``; a standard format
+(standard_json.py) is recognised first. JSONL has one record per line, CSV
+and TSV one per row under a header row. Which keys fill which field is the
+field map's business (fields.py). Every record carries the line its entry
+starts on.
 
 Reading is linear and bounded (see limits.py): an entry that is too large,
 too deeply nested or holds an over-long number costs that entry; a JSON
@@ -14,46 +18,76 @@ row that cannot be read costs that line or row.
 from __future__ import annotations
 
 import json
+from importlib import import_module
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import CorpusError
 from ..records import CaptionRecord, Origin, SourceKind
-from .csv_rows import read_csv
-from .json_positions import UnbalancedJSON, array_item_spans, object_member_spans, skip_space
+from .csv_rows import csv_entries, read_csv
+from .field_paths import PathSyntaxError, lookup, squash
+from .json_positions import UnbalancedJSON, array_item_spans, object_member_spans, skip_space, value_span
+from .json_shapes import Shape, ShapeProblem, find_records, parse_records_at
 from .limits import DEFAULT_LIMITS, ReadLimits, nesting_depth, number_parsers, utf8_length_over
-from .photo_entry import EntryProblem, problem_error, record_from_entry
-from .standard_json import standard_reader
+from .photo_entry import Entry, EntryProblem, problem_error, records_from_entries
+from .standard_json import STANDARD_JSON
 from .textfile import LineCounter, Report, jsonl_lines, read_text
 
-__all__ = ["read_csv", "read_json", "read_jsonl", "read_manifest"]
+__all__ = ["manifest_entries", "read_csv", "read_json", "read_jsonl", "read_manifest"]
 
 _Span = tuple[int, int, int]  # start, end, nesting depth
 
 
 def read_manifest(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
-    """Dispatch on the extension: .json, .jsonl or .csv."""
-    readers = {".json": read_json, ".jsonl": read_jsonl, ".csv": read_csv}
+    """Dispatch on the extension: .json, .jsonl, .csv or .tsv."""
+    readers = {".json": read_json, ".jsonl": read_jsonl, ".csv": read_csv, ".tsv": read_csv}
+    return readers[path.suffix.lower()](path, report, limits)
+
+
+def manifest_entries(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Entry]:
+    """The entries of a manifest as written (before the field map), with where each starts."""
+    readers = {".json": json_entries, ".jsonl": jsonl_entries, ".csv": csv_entries, ".tsv": csv_entries}
     return readers[path.suffix.lower()](path, report, limits)
 
 
 def read_json(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
-    text = read_text(path, report)
-    if text is None:
+    parsed = _parsed(path, report, limits)
+    if parsed is None:
         return
-    parsers = number_parsers(limits)
-    try:
-        document: Any = json.loads(text, **parsers)
-    except json.JSONDecodeError as exc:
-        report(CorpusError(path, f"invalid JSON: {exc.msg} at column {exc.colno}", exc.lineno, "fix the syntax there"))
-        return
-    except RecursionError:
-        # Nested deeper than the parser can go: each entry is measured before it is decoded.
-        document = None
-    standard = standard_reader(document)
+    text, document = parsed
+    standard = _standard_reader(document, limits)
     if standard is not None:
         yield from standard(document, path, report, limits)
         return
+    yield from records_from_entries(_json_entries(text, document, path, report, limits), path, report, limits.fields)
+
+
+def read_jsonl(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
+    return records_from_entries(jsonl_entries(path, report, limits), path, report, limits.fields)
+
+
+def json_entries(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Entry]:
+    parsed = _parsed(path, report, limits)
+    if parsed is not None:
+        yield from _json_entries(*parsed, path, report, limits)
+
+
+def _parsed(path: Path, report: Report, limits: ReadLimits) -> tuple[str, Any] | None:
+    """The file's text and its decoded document (None when nested too deep to decode whole)."""
+    text = read_text(path, report)
+    if text is None:
+        return None
+    try:
+        return text, json.loads(text, **number_parsers(limits))
+    except json.JSONDecodeError as exc:
+        report(CorpusError(path, f"invalid JSON: {exc.msg} at column {exc.colno}", exc.lineno, "fix the syntax there"))
+        return None
+    except RecursionError:
+        # Nested deeper than the parser can go: each entry is measured before it is decoded.
+        return text, None
+
+
+def _json_entries(text: str, document: Any, path: Path, report: Report, limits: ReadLimits) -> Iterator[Entry]:
     try:
         located = _locate_photos(text, document, path, report, limits)
     except (UnbalancedJSON, ValueError) as exc:
@@ -62,6 +96,7 @@ def read_json(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -
     if located is None:
         return
     photos, spans, gallery = located
+    parsers = number_parsers(limits)
     name = str(path)  # one string shared by every origin, not one per photo
     lines = LineCounter(text)
     for number, (start, end, depth) in enumerate(spans):
@@ -70,10 +105,21 @@ def read_json(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -
         if isinstance(photo, EntryProblem):
             report(problem_error(photo, path, origin.line))
             continue
-        yield from _record_or_report(photo, path, origin, gallery, report)
+        yield photo, origin, gallery
 
 
-def read_jsonl(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
+def _standard_reader(document: Any, limits: ReadLimits) -> Any:
+    """The reader of the standard format ``document`` is in (standard_json.py), or None."""
+    if document is None or limits.records_at:
+        return None
+    for recognise, location in STANDARD_JSON:
+        if recognise(document):
+            module, function = location.split(":")
+            return getattr(import_module(f"captionsearch.corpus.{module}"), function)
+    return None
+
+
+def jsonl_entries(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Entry]:
     lines = jsonl_lines(path, limits.record_bytes, report)  # a million photos are never held whole
     if lines is None:
         return
@@ -89,7 +135,7 @@ def read_jsonl(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) 
         if isinstance(photo, EntryProblem):
             report(CorpusError(path, str(photo), line.number, photo.hint))
             continue
-        yield from _record_or_report(photo, path, Origin(name, line.number, 1, SourceKind.MANIFEST), "", report)
+        yield photo, Origin(name, line.number, 1, SourceKind.MANIFEST), ""
 
 
 def _decoded(text: str, parsers: dict[str, Any], limits: ReadLimits) -> Any:
@@ -126,20 +172,74 @@ def _too_deep(limits: ReadLimits, depth: int | None) -> EntryProblem:
 def _locate_photos(
     text: str, document: Any, path: Path, report: Report, limits: ReadLimits
 ) -> tuple[list | None, list[_Span], str] | None:
-    """The photo entries (None when not decoded yet), where each is in ``text``, and the gallery title."""
+    """The records (None when not decoded yet), where each is in ``text``, and the gallery title."""
+    try:
+        shape = _shape(text, document, limits)
+    except ShapeProblem as problem:
+        report(CorpusError(path, str(problem), 1, problem.hint))
+        return None
+    except PathSyntaxError as exc:
+        report(CorpusError(path, f"--records-at: {exc}", hint="write a key path such as data or response.docs"))
+        return None
+    span = _span_at(text, skip_space(text, 0), shape.steps)
+    if span is None:
+        report(CorpusError(path, f"nothing at --records-at {shape.text}", 1, "name a key path that is in the file"))
+        return None
+    value = _decoded_at(document, shape.steps)
+    if shape.single or text[span[0]] == "{":
+        return ([value] if document is not None else None), [span], ""
+    if text[span[0]] != "[":
+        report(CorpusError(path, f"--records-at {shape.text} is not a list or an object", 1,
+                           "name the key that holds the records"))
+        return None
+    gallery = ""
+    if shape.steps == ("photos",):
+        members = object_member_spans(text, skip_space(text, 0))
+        gallery = _gallery_title(_gallery(text, document, members.get("gallery"), limits), path, report)
+    return value, array_item_spans(text, span[0]), gallery
+
+
+def _shape(text: str, document: Any, limits: ReadLimits) -> Shape:
+    """Where the records are: named by --records-at, or found in the decoded document."""
+    if limits.records_at:
+        named = parse_records_at(limits.records_at)
+        return Shape(named.steps if named else ())
+    if document is not None:
+        return find_records(document, limits.fields)
+    # Too deep to decode whole: only the shapes that need no looking inside.
     start = skip_space(text, 0)
-    opener = text[start : start + 1]
-    if opener == "[" and (document is None or isinstance(document, list)):
-        return document, array_item_spans(text, start), ""
-    if opener == "{" and (document is None or isinstance(document, dict)):
-        members = object_member_spans(text, start)
-        photos = members.get("photos")
-        if photos is not None and text[photos[0]] == "[":
-            listed = document["photos"] if document is not None else None
-            gallery = _gallery(text, document, members.get("gallery"), limits)
-            return listed, array_item_spans(text, photos[0]), _gallery_title(gallery, path, report)
-    report(CorpusError(path, "no list of photos", 1, 'write a list of photos, or {"gallery": {...}, "photos": [...]}'))
-    return None
+    if text[start : start + 1] == "[":
+        return Shape(())
+    if text[start : start + 1] == "{" and "photos" in object_member_spans(text, start):
+        return Shape(("photos",))
+    raise ShapeProblem("no list of photos found: the file nests too deeply to look inside",
+                       "say where the records are with --records-at")
+
+
+def _span_at(text: str, start: int, steps: tuple[Any, ...]) -> _Span | None:
+    """(start, end, depth) of the value at ``steps`` in the JSON ``text`` (keys matched as paths match them)."""
+    end, depth = value_span(text, start)
+    span = (start, end, depth)
+    for step in steps:
+        opener = text[span[0]]
+        if opener == "{" and not isinstance(step, int):
+            members = object_member_spans(text, span[0])
+            key = str(step) if str(step) in members else next(
+                (k for k in members if squash(k) == squash(str(step))), None)
+            found = members.get(key) if key is not None else None
+        elif opener == "[" and isinstance(step, int):
+            items = array_item_spans(text, span[0])
+            found = items[step] if step < len(items) else None
+        else:
+            found = None
+        if found is None:
+            return None
+        span = found
+    return span
+
+
+def _decoded_at(document: Any, steps: tuple[Any, ...]) -> Any:
+    return None if document is None else lookup(document, steps)
 
 
 def _gallery(text: str, document: Any, span: _Span | None, limits: ReadLimits) -> Any:
@@ -158,10 +258,3 @@ def _gallery_title(gallery: Any, path: Path, report: Report) -> str:
         report(CorpusError(path, "'gallery' has no usable title", hint='write "gallery": {"title": "...", ...}'))
         return ""
     return title.strip()
-
-
-def _record_or_report(photo: Any, path: Path, origin: Origin, gallery: str, report: Report) -> Iterator[CaptionRecord]:
-    try:
-        yield record_from_entry(photo, path, origin, gallery)
-    except EntryProblem as problem:
-        report(problem_error(problem, path, origin.line))

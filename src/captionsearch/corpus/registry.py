@@ -34,7 +34,7 @@ class Reader:
 
 
 READERS: tuple[Reader, ...] = (
-    Reader(SourceKind.MANIFEST, frozenset({".json", ".jsonl", ".csv"}), "manifest:read_manifest"),
+    Reader(SourceKind.MANIFEST, frozenset({".json", ".jsonl", ".csv", ".tsv"}), "manifest:read_manifest"),
     Reader(SourceKind.MANIFEST, frozenset({".xml"}), "xml_formats:read_xml"),  # WXR, OAI-PMH, Dublin Core
     Reader(SourceKind.HTML, frozenset({".html", ".htm"}), "html:read_html"),
     Reader(SourceKind.MARKDOWN, frozenset({".md", ".markdown", ".mdown", ".mkd", ".mdx"}), "markdown:read_markdown"),

@@ -1,35 +1,25 @@
-"""Standard JSON formats, recognised by their shape before a file is read as a list of records.
+"""Standard JSON formats, recognised before the manifest reader looks for records itself.
 
-Each entry is ``(recognise, "module:function")``: ``recognise(document)``
-says whether a decoded JSON document is in the format, and the function,
-``read(document, path, report, limits) -> Iterator[CaptionRecord]``, turns it
-into records. The JSON reader asks these in order before it looks for a list
-of photos, so a IIIF manifest is never mistaken for one record.
+``STANDARD_JSON`` holds ``(recognise, "module:function")`` pairs. The JSON
+reader (manifest.read_json) parses a file, then asks each ``recognise`` in
+order with the parsed document (``recognise(document) -> bool``) before it
+looks for records in the generic way (a list, a list under a key, one
+object). The first that answers True decides: the reader imports
+``captionsearch.corpus.<module>`` and yields what
+``function(document, path, report, limits) -> Iterator[CaptionRecord]``
+yields instead (``path`` the file's Path, ``report`` the callable that takes
+each CorpusError, ``limits`` the run's ReadLimits, which carry the field
+map), and reads the file no further. ``recognise`` must be cheap, must not
+raise, and must be True only for documents of its format; with
+``--records-at`` the generic reading is asked for and no entry is consulted.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-from ..records import CaptionRecord
 from .iiif import is_iiif_presentation
-from .limits import ReadLimits
-from .textfile import Report
-
-StandardReader = Callable[[Any, Path, Report, ReadLimits], Iterator[CaptionRecord]]
 
 STANDARD_JSON: tuple[tuple[Callable[[Any], bool], str], ...] = (
-    (is_iiif_presentation, "iiif:read_iiif"),
+    (is_iiif_presentation, "iiif:read_iiif"),  # IIIF Presentation 3 manifests and collections
 )
-
-
-def standard_reader(document: Any) -> StandardReader | None:
-    """The reader of the standard format ``document`` is in, or None (then it is a list of records)."""
-    for recognise, location in STANDARD_JSON:
-        if recognise(document):
-            module, function = location.split(":")
-            reader: StandardReader = getattr(import_module(f"captionsearch.corpus.{module}"), function)
-            return reader
-    return None

@@ -94,24 +94,31 @@ def _skip_rest_of_line(file: BinaryIO) -> int:
 class LineCounter:
     """Line and column of offsets met in increasing order, counting each newline once.
 
-    line_of() counts from the start of the text every time, which is
-    quadratic over the entries of a large file.
+    line_of() counts from the start of the text every time, and column_of()
+    looks back to the start of the line, which is the whole file for a
+    manifest written on one line: both are quadratic over the entries of a
+    large file. This remembers where the current line starts.
     """
 
     def __init__(self, text: str):
         self.text = text
         self._offset = 0
         self._line = 1
+        self._line_start = 0
 
     def line(self, offset: int) -> int:
         if offset < self._offset:
-            self._offset, self._line = 0, 1
-        self._line += self.text.count("\n", self._offset, offset)
+            self._offset, self._line, self._line_start = 0, 1, 0
+        newlines = self.text.count("\n", self._offset, offset)
+        if newlines:
+            self._line += newlines
+            self._line_start = self.text.rfind("\n", self._offset, offset) + 1
         self._offset = offset
         return self._line
 
     def column(self, offset: int) -> int:
-        return column_of(self.text, offset)
+        self.line(offset)
+        return offset - self._line_start + 1
 
 
 def line_of(text: str, offset: int) -> int:

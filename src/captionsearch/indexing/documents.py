@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 from .. import nlp
 from ..records import CaptionRecord
 from ..search.backend import IndexDocument
-from ..search.facets import facet_value
+from ..search.facets import HAS_IMAGE, HAS_NO_IMAGE, facet_value
 from .status import status_facets
 
 # State flags: entities present, pending (wanted, not computed yet), not wanted.
@@ -80,3 +80,4 @@ def _facets(record: CaptionRecord, entities: list[tuple[str, str]]) -> Iterable[
         yield facet_value("year", year.group())
     for part in record.parts or (record,):
         yield facet_value("source", part.origin.kind or "unknown")
+    yield facet_value(*HAS_IMAGE if record.image else HAS_NO_IMAGE)

@@ -25,6 +25,7 @@ class IndexOptions:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     limits: ReadLimits = ReadLimits()
+    require_image: bool = False  # skip records without an image (counted per file) instead of indexing them
     # Roots and text/image limits; index_corpus() adds the folders it is given to the roots.
     intake: IntakeOptions = IntakeOptions()
     # Records per commit, and per chunk of the enrichment pass: what a run holds in memory.
@@ -55,3 +56,4 @@ class IndexReport:
     kept: int = 0
     rebuild_skipped: bool = False
     warnings: tuple[CorpusError, ...] = ()  # problems the photos were indexed despite (a bad image, cut text)
+    without_image: tuple[tuple[str, int], ...] = ()  # (file, records) skipped for --require-image

@@ -28,9 +28,10 @@ what is still missing (the results found so far are cached).
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..corpus import stream_corpus
 from ..processes import children_die_with_this_process
@@ -56,20 +57,47 @@ def index_corpus(
     options = replace(options, intake=replace(options.intake, roots=corpus_roots(paths, options.intake.roots)))
     corpus = stream_corpus(paths, include=options.include, exclude=options.exclude, limits=options.limits)
     problems = Problems()
+    skipped: Counter[str] = Counter()
     # A file that could not be read must not take its photos out of the index:
     # deletions wait for a run in which every input was read.
     report = _index(
-        corpus.read(), Path(index_dir), options, problems, complete=lambda: not corpus.errors and not problems.refused
+        _wanted(corpus.read(), options, skipped),
+        Path(index_dir),
+        options,
+        problems,
+        complete=lambda: not corpus.errors and not problems.refused,
     )
     if report is None:
         # The rebuild met a file it could not read: a rebuild from incomplete input
         # would drop that file's photos, so read again and update in place instead.
         corpus = stream_corpus(paths, include=options.include, exclude=options.exclude, limits=options.limits)
         problems = Problems()
-        report = _update(corpus.read(), Path(index_dir), options, problems, complete=lambda: not corpus.errors)
+        skipped = Counter()
+        report = _update(
+            _wanted(corpus.read(), options, skipped),
+            Path(index_dir),
+            options,
+            problems,
+            complete=lambda: not corpus.errors,
+        )
         assert report is not None  # only a rebuild gives up
     errors = (*corpus.errors, *problems.refused)
-    return replace(report, errors=errors, warnings=tuple(problems.warnings), files=len(corpus.files))
+    return replace(
+        report,
+        errors=errors,
+        warnings=tuple(problems.warnings),
+        files=len(corpus.files),
+        without_image=tuple(sorted(skipped.items())),
+    )
+
+
+def _wanted(records: Iterable[CaptionRecord], options: IndexOptions, skipped: Counter[str]) -> Iterator[CaptionRecord]:
+    """The records to index: with --require-image, those with an image (the others counted per file)."""
+    for record in records:
+        if options.require_image and not record.image:
+            skipped[record.origin.path] += 1
+            continue
+        yield record
 
 
 def index_records(

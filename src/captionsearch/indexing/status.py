@@ -33,7 +33,7 @@ def statuses(
     by_image: dict[str, set[str]] = {}
     for finding in findings:
         by_image.setdefault(finding.image, set()).add(finding.rule)
-    return {r.id: tuple(sorted(by_image.get(r.image, ()))) for r in records}
+    return {r.id: tuple(sorted(by_image.get(r.image, ()))) if r.image else () for r in records}
 
 
 def status_facets(rule_ids: Sequence[str]) -> tuple[str, ...]:

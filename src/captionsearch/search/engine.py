@@ -126,6 +126,9 @@ def _evaluate(node: ql.Node, source: Source) -> Matches:
         return _union([_evaluate(n, source) for n in node.items], len(source.live()))
     if isinstance(node, ql.Not):
         return _without(_everything(source), _evaluate(node.item, source).docs, len(source.live()))
+    if isinstance(node, ql.Filter):
+        docs = source.postings("facet", node.key)[0]
+        return Matches(docs, np.zeros(len(docs), dtype=np.float64))
     if isinstance(node, ql.Everything):
         return _everything(source)
     if isinstance(node, ql.Nothing):

@@ -12,9 +12,12 @@ from ..nlp import ENTITY_GROUPS
 FACET_VALUES_SHOWN = 12
 
 # The groups the indexer writes facets in: entity groups (nlp.ENTITY_GROUPS), the gallery, the
-# year and the source kind (indexing.documents), and the audit status (indexing.status).
-# tests/search keeps this in step with what an index holds.
-FACET_GROUPS = tuple(sorted({*ENTITY_GROUPS.values(), "gallery", "year", "source", "status"}))
+# year, the source kind and whether there is an image (indexing.documents), and the audit status
+# (indexing.status). tests/search keeps this in step with what an index holds.
+FACET_GROUPS = tuple(sorted({*ENTITY_GROUPS.values(), "gallery", "year", "source", "status", "has"}))
+# Every record has one of these: "has:image" is what the query language's has:image looks for.
+HAS_IMAGE = ("has", "image")
+HAS_NO_IMAGE = ("has", "no-image")
 
 
 def facet_value(group: str, value: str) -> str:

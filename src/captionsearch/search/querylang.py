@@ -5,6 +5,7 @@
     rover OR lander        either
     NOT artist, -artist    exclude
     title:rover  caption:"far side"  alt:moon  entity:china
+    has:image, -has:image  records with (without) an image
     (rover OR lander) -artist
 
 Parsing knows nothing of stems or indexes; ``normalise`` turns each word into
@@ -22,6 +23,8 @@ from ..errors import QuerySyntaxError
 MAX_QUERY_LENGTH = 500
 FIELDS = {"title": "title", "caption": "caption", "alt": "alt", "entity": "entity", "entities": "entity"}
 DEFAULT_FIELD = "text"
+# has:<what> -> the facet every record with it carries (indexing.documents writes them).
+HAS = {"image": "has:image"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,13 @@ class Not:
 
 
 @dataclass(frozen=True)
+class Filter:
+    """Records carrying a facet (``has:image``): a condition, not a word; it adds nothing to a score."""
+
+    key: str
+
+
+@dataclass(frozen=True)
 class Everything:
     pass
 
@@ -74,14 +84,14 @@ class Nothing:
     pass
 
 
-Node = Union[Word, Term, Phrase, And, Or, Not, Everything, Nothing]
+Node = Union[Word, Term, Phrase, And, Or, Not, Filter, Everything, Nothing]
 
 _TOKEN = re.compile(r'\s+|\(|\)|-?[A-Za-z]+:"[^"]*"?|-?"[^"]*"?|[^\s()"]+')
 
 
 @dataclass
 class _Lexeme:
-    kind: str  # "word", "quoted", "(", ")", "OR", "AND", "NOT"
+    kind: str  # "word", "quoted", "filter", "(", ")", "OR", "AND", "NOT"
     text: str
     position: int
     field: str = DEFAULT_FIELD
@@ -109,9 +119,12 @@ def _classify(text: str, position: int) -> Iterator[_Lexeme]:
     body = text[1:] if negated else text
     scope = DEFAULT_FIELD
     prefix, colon, rest = body.partition(":")
+    if colon and prefix.lower() == "has":
+        yield _filter(rest, position, negated)
+        return
     if colon and re.fullmatch(r"[A-Za-z]+", prefix):
         if prefix.lower() not in FIELDS:
-            known = ", ".join(f"{name}:" for name in ("title", "caption", "alt", "entity"))
+            known = ", ".join(f"{name}:" for name in ("title", "caption", "alt", "entity", "has"))
             raise QuerySyntaxError(
                 f"unknown field '{prefix}:' at position {position}: use {known}, "
                 f'or put the text in quotes to search for it ("{body}")'
@@ -125,6 +138,15 @@ def _classify(text: str, position: int) -> Iterator[_Lexeme]:
         yield _Lexeme("quoted", body[1:-1], position, scope, negated)
         return
     yield _Lexeme("word", body, position, scope, negated)
+
+
+def _filter(what: str, position: int, negated: bool) -> _Lexeme:
+    key = HAS.get(what.strip('"').lower())
+    if key is None:
+        raise QuerySyntaxError(
+            f"'has:{what}' at position {position}: write has:image (or -has:image for records without one)"
+        )
+    return _Lexeme("filter", key, position, negated=negated)
 
 
 class _Parser:
@@ -191,7 +213,11 @@ class _Parser:
                 raise QuerySyntaxError(f"unclosed '(' at position {lexeme.position}: add a ')'")
             self.take()
             return inner
-        word: Node = Word(lexeme.field, lexeme.text, quoted=lexeme.kind == "quoted")
+        word: Node = (
+            Filter(lexeme.text)
+            if lexeme.kind == "filter"
+            else Word(lexeme.field, lexeme.text, quoted=lexeme.kind == "quoted")
+        )
         return Not(word) if lexeme.negated else word
 
 
@@ -270,6 +296,8 @@ def replace_words(node: Node, corrections: dict[str, str]) -> Node:
 
 def unparse(node: Node) -> str:
     """A query string for a tree of Words (used to show a corrected query)."""
+    if isinstance(node, Filter):
+        return node.key
     if isinstance(node, Word):
         scope = "" if node.field == DEFAULT_FIELD else f"{node.field}:"
         text = f'"{node.text}"' if node.quoted else node.text

@@ -10,7 +10,7 @@ from pathlib import Path
 
 INDEX_NAME = "MAIN"  # Whoosh's name for the index: _MAIN_<generation>.toc, MAIN_<segment>.*
 SCHEMA_FILE = "SCHEMA_VERSION"  # the schema version the index was built with
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: every document carries has:image or has:no-image
 DICTIONARY_FILE = "WORDS"  # the spelling dictionary: every word of every title, caption and alt text
 PID_FILE = "writer.pid"  # which process holds the write lock
 WRITE_LOCK = f"{INDEX_NAME}_WRITELOCK"
