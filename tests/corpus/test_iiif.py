@@ -100,11 +100,13 @@ def test_a_collection_that_only_refers_to_manifests_says_so(tmp_path, errors):
                                         "(save the manifests it lists and index their files)"]
 
 
-def test_a_manifest_without_an_image_is_reported(tmp_path, errors):
+def test_a_manifest_without_an_image_is_a_record_without_one_and_an_empty_one_is_reported(tmp_path, errors):
     audio = {"@context": [CONTEXT], "id": "m", "type": "Manifest", "label": {"en": ["Song"]},
-             "items": [canvas(1, {"id": "https://example.org/a.mp3", "type": "Sound"})]}
-    assert list(read_file(write(tmp_path, "song.json", audio), errors.append)) == []
-    assert "IIIF resource with no image to index" in str(errors[0])
+             "summary": {"en": ["A sea shanty"]}, "items": [canvas(1, {"id": "https://example.org/a.mp3", "type": "Sound"})]}
+    (song,) = read_file(write(tmp_path, "song.json", audio), errors.append)
+    assert (song.title, song.caption, song.image) == ("Song", "A sea shanty", "")
+    assert list(read_file(write(tmp_path, "empty.json", {"@context": CONTEXT, "type": "Manifest"}), errors.append)) == []
+    assert [e.problem for e in errors] == ["IIIF resource with nothing to index: no canvas, no thumbnail"]
 
 
 def test_recognised_by_type_without_a_context_and_lists_of_photos_still_read(tmp_path, errors):

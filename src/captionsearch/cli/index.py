@@ -16,8 +16,9 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "index",
         help="read a collection and bring the search index up to date",
-        description="Read captions from manifests (JSON, JSONL, CSV, TSV), HTML pages, Markdown and "
-        "image metadata (IPTC, XMP, EXIF) and update the index incrementally: new and changed "
+        description="Read captions from manifests (JSON, JSONL, CSV, TSV), collection exports (IIIF "
+        "manifests, WordPress WXR, OAI-PMH Dublin Core XML), HTML pages (and their schema.org JSON-LD), "
+        "Markdown and image metadata (IPTC, XMP, EXIF) and update the index incrementally: new and changed "
         "photos are (re)indexed, removed ones deleted, unchanged ones skipped. A folder means "
         "every supported file in it. A JSON file may hold a list of records, one record, or a list "
         "under a key; fields are read from their own names and common aliases (description, "

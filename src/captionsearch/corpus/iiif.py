@@ -8,7 +8,8 @@ are several), ``summary`` (the caption), ``metadata`` label/value pairs (the
 long description), ``requiredStatement`` and ``rights`` (the credit),
 ``navDate`` (the date), ``homepage`` (the page). A Canvas with no painted
 image (audio, video) counts by its ``thumbnail``, as does a manifest a
-collection only refers to. Text values are language maps: English is taken,
+collection only refers to; a manifest with no image at all is one record
+without an image. Text values are language maps: English is taken,
 then ``none`` (no language), then the first language given.
 """
 
@@ -66,8 +67,8 @@ def _nothing_found(document: Any, path: Path) -> CorpusError:
     if document.get("type") == "Collection" and referred:
         return CorpusError(path, f"IIIF collection that only refers to its {len(referred)} manifests",
                            hint="save the manifests it lists and index their files")
-    return CorpusError(path, "IIIF resource with no image to index (no canvas paints an image, no thumbnail)",
-                       hint="only images are indexed; give audio and video a thumbnail")
+    return CorpusError(path, "IIIF resource with nothing to index: no canvas, no thumbnail",
+                       hint="give the manifest its canvases (items), or a collection its manifests")
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def _manifest_records(manifest: dict, path: Path, collection: str) -> Iterator[C
              for place, image in enumerate(_canvas_images(canvas))]
     if not views:
         thumbnail = _thumbnail(manifest)
-        views = [(manifest, 0, thumbnail)] if thumbnail else []
+        # No image at all (audio, video): the manifest is still a record, without an image.
+        views = [(manifest, 0, thumbnail or {})] if thumbnail or "items" in manifest else []
     origin = Origin(str(path), None, None, SourceKind.MANIFEST)
     for number, (canvas, place, image) in enumerate(views):
         label = language_value(canvas.get("label")) if canvas is not manifest and len(views) > 1 else ""
@@ -108,7 +110,7 @@ def _manifest_records(manifest: dict, path: Path, collection: str) -> Iterator[C
         identity = (_text(canvas.get("id")) or f"{_text(manifest.get('id'))}#{number}") + (f"#{place}" if place else "")
         yield CaptionRecord(
             id=f"{slugify(title or 'iiif', 40)}-{hashlib.sha1(identity.encode('utf-8')).hexdigest()[:8]}",
-            image=resolve_image(_text(image.get("id")), path),
+            image=resolve_image(_text(image.get("id")), path) if image else "",
             origin=origin,
             title=title,
             caption=described.caption,

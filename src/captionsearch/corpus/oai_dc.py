@@ -15,7 +15,8 @@ elements a photo needs:
     page              the first other dc:identifier that is a web address
     id                the header's identifier
 
-A record whose identifiers name no image file is reported and not indexed.
+A record whose identifiers name no image file is a record without an image
+(indexed, and found by ``has:image``, unless ``--require-image``).
 """
 
 from __future__ import annotations
@@ -69,12 +70,10 @@ def record(found: Found, path: Path) -> CaptionRecord | None:
     values = _values(dc)
     identifiers = values.get("identifier", [])
     image = next((i for i in identifiers if _is_image_address(i)), "")
-    if not image:
-        raise EntryProblem("record names no image file in dc:identifier", "only records with an image are indexed")
     header_id = _text(header.find(f"{OAI}identifier")) if header is not None else ""
     return CaptionRecord(
         id=_usable_id(header_id),
-        image=resolve_image(image, path),
+        image=resolve_image(image, path) if image else "",
         origin=Origin(str(path), found.line, None, SourceKind.MANIFEST),
         title=next(iter(values.get("title", [])), ""),
         caption="\n".join(values.get("description", [])),
