@@ -190,9 +190,12 @@ def test_an_oversized_record_and_deep_nesting_cost_that_record_or_the_rest_of_th
     assert "nest more than max-json-depth (8) deep" in errors[0].problem
 
 
-def test_a_folder_with_an_export_and_a_sitemap_indexes_the_export_and_names_the_sitemap(tmp_path):
+def test_other_xml_in_a_folder_is_passed_over_and_named_when_given_itself(tmp_path):
     write(tmp_path, "export.xml", WXR)
-    write(tmp_path, "sitemap.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>')
+    sitemap = write(tmp_path, "sitemap.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>')
+    write(tmp_path, "feed.xml", '<rss version="2.0"><channel><title>News</title></channel></rss>')
+    write(tmp_path, "broken.xml", '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>')
     result = read_corpus([tmp_path])
     assert sorted(r.id for r in result.records) == ["wp-42", "wp-43"]
-    assert [Path(e.path).name for e in result.errors] == ["sitemap.xml"]
+    assert [Path(e.path).name for e in result.errors] == ["broken.xml"]  # broken XML is said, never passed over
+    assert [Path(e.path).name for e in read_corpus([tmp_path / "export.xml", sitemap]).errors] == ["sitemap.xml"]

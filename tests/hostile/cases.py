@@ -323,7 +323,9 @@ XML_CASES = (
         "<title>Desk</title>", "<title>" + "Desk " * 2_000_000 + "</title>")), (), ("wp-31",)),
     Case("never closed", write_text("unclosed.xml", WXR_OPEN + "<item>" * 200_000),
          ("unclosed.xml:2: elements nest more than max-json-depth (64) deep",), ()),
-    Case("another kind of XML", write_text("sitemap.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                                           + "<url><loc>https://example.org/</loc></url>" * 10_000 + "</urlset>"),
-         ("sitemap.xml: XML of another kind: its document element is <urlset>",), ()),
+    Case("another kind of XML, passed over in a folder", write_text(
+        "sitemap.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "<url><loc>https://example.org/</loc></url>" * 10_000 + "</urlset>"), (), ()),
+    Case("a huge comment before any element", write_text("comment.xml", "<!--" + "x" * 5_000_000 + "-->" + wxr(
+        attachment(41))), (), ()),
 )

@@ -6,7 +6,9 @@ every supported file below it, in sorted order, except:
 * hidden files and folders (names starting with "."), which hold editor,
   VCS and OS litter (macOS "._photo.jpg" files would read as corrupt images);
 * folders holding a search index (the backend tells: ``holds_index``), so an
-  index built inside the corpus folder is never read back as input.
+  index built inside the corpus folder is never read back as input;
+* XML files that are not an export captionsearch reads (a site's sitemap.xml,
+  an RSS feed, an SVG sprite): named explicitly, such a file is reported.
 
 ``include`` and ``exclude`` are glob patterns (fnmatch, case-sensitive) for
 files found in folders; a pattern matches a file's path relative to the folder
@@ -115,8 +117,17 @@ def _files_below(folder: Path, include: Sequence[str], exclude: Sequence[str]) -
                 found.append(path)
     for path in sorted(found, key=lambda p: p.relative_to(folder).as_posix()):
         relative = PurePosixPath(path.relative_to(folder).as_posix())
-        if selected(relative, include, exclude):
+        if selected(relative, include, exclude) and not _other_xml(path):
             yield path
+
+
+def _other_xml(path: Path) -> bool:
+    """XML of a kind no reader reads (looked at in folders only; broken XML is kept: its reader reports it)."""
+    if path.suffix.lower() != ".xml":
+        return False
+    from .xml_formats import is_other_xml  # the XML readers load only when a folder holds XML
+
+    return is_other_xml(path)
 
 
 def selected(relative: PurePosixPath, include: Sequence[str], exclude: Sequence[str]) -> bool:

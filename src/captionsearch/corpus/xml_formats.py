@@ -47,6 +47,19 @@ def is_readable_xml(path: Path) -> bool:
         return False
 
 
+def is_other_xml(path: Path) -> bool:
+    """Whether ``path`` is well-formed XML of another kind (its document element says so).
+
+    XML that cannot be looked at (a DOCTYPE, broken markup, no element) is not
+    "other": its reader says what is wrong with it.
+    """
+    try:
+        root = sniff_root(path)
+    except (OSError, XmlRefused):
+        return False
+    return root is not None and xml_format(root) is None
+
+
 def read_xml(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
     """The photos of an XML export; other XML is reported as not a format captionsearch reads."""
     try:
