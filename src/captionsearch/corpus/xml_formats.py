@@ -22,7 +22,7 @@ from ..records import CaptionRecord
 from .limits import DEFAULT_LIMITS, ReadLimits
 from .photo_entry import EntryProblem
 from .textfile import Report
-from .xml_stream import Root, XmlRefused, parse_records, sniff_root
+from .xml_stream import SNIFF_BYTES, Root, XmlRefused, parse_records, sniff_root
 
 FORMAT_MODULES = ("wxr", "oai_dc")
 FORMAT_NAMES = "a WordPress export (WXR), an OAI-PMH response or a Dublin Core (oai_dc) record"
@@ -96,7 +96,8 @@ def _records(path: Path, module: ModuleType, report: Report, limits: ReadLimits)
 
 def _not_a_format(path: Path, root: Root | None) -> CorpusError:
     if root is None:
-        return CorpusError(path, "no XML element found", hint=f"give {FORMAT_NAMES}")
+        return CorpusError(path, f"no XML element in the file's first {SNIFF_BYTES:,} bytes",
+                           hint=f"give {FORMAT_NAMES}, its document element near the start")
     namespace = f" in namespace {root.namespace}" if root.namespace else ""
     return CorpusError(path, f"XML of another kind: its document element is <{root.local}>{namespace}",
                        hint=f"captionsearch reads {FORMAT_NAMES}; leave this file out (--exclude)")

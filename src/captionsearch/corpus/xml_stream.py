@@ -23,6 +23,7 @@ from xml.etree.ElementTree import Element
 from .limits import ReadLimits
 
 BLOCK = 1 << 16
+SNIFF_BYTES = 16 * BLOCK  # where the document element must start for a file's format to be told
 CONTEXT_CHARS = 1_000  # of a context element's text (a channel's title): more is not a title
 _SEPARATOR = "}"
 
@@ -182,7 +183,7 @@ def _parse(file: BinaryIO, form: Format, limits: ReadLimits) -> Iterator[Found]:
             return
 
 
-def sniff_root(path: Path, limit: int = 16 * BLOCK) -> Root | None:
+def sniff_root(path: Path, limit: int = SNIFF_BYTES) -> Root | None:
     """The document element of an XML file, read from at most its first ``limit`` bytes.
 
     None when no element starts there; raises XmlRefused for a DOCTYPE or
