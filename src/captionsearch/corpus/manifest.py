@@ -72,14 +72,12 @@ def read_jsonl(
     path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS, only: Container[int] | None = None
 ) -> Iterator[CaptionRecord]:
     """The photos of a JSONL manifest; ``only`` (line numbers) leaves every other line undecoded."""
-    lines = jsonl_lines(path, limits.record_bytes, report)  # a million photos are never held whole
+    lines = jsonl_lines(path, limits.record_bytes, report, only)  # a million photos are never held whole
     if lines is None:
         return
     parsers = number_parsers(limits)
     name = str(path)  # one string shared by every origin, not one per photo
     for line in lines:
-        if only is not None and line.number not in only:
-            continue
         if line.problem:
             report(CorpusError(path, line.problem, line.number, line.hint))
             continue
