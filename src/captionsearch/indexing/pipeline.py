@@ -63,6 +63,8 @@ def index_corpus(
     unchanged = watch.unchanged_records(Path(index_dir)) if watch and not options.rebuild else None
     if unchanged is not None:
         return IndexReport(unchanged, 0, 0, 0, unchanged, 0, time.perf_counter() - started, files=len(corpus.files))
+    if watch is not None:
+        watch.stamp_lines()
     records: Iterable[CaptionRecord] = corpus.read()
     known: Sequence[str] = ()
     changed = _changed_lines(corpus, watch, Path(index_dir)) if watch and not options.rebuild else None
