@@ -109,6 +109,16 @@ def test_other_options_mean_a_normal_run(corpus: Path, index_dir: Path) -> None:
     assert index_corpus([corpus], index_dir, IndexOptions(entities=True)).unchanged == 4
 
 
+def test_a_rebuild_leaves_stamps_the_next_plain_run_uses(
+    corpus: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_corpus([corpus], index_dir, PLAIN)
+    rebuilt = index_corpus([corpus], index_dir, IndexOptions(entities=False, rebuild=True, procs=1))
+    assert rebuilt.added == 4  # --rebuild reads everything, whatever the stamps say
+    refuse_reading(monkeypatch)
+    assert index_corpus([corpus], index_dir, PLAIN).unchanged == 4
+
+
 def test_a_run_with_input_problems_leaves_no_stamps(corpus: Path, index_dir: Path) -> None:
     with (corpus / "photos.jsonl").open("a", encoding="utf-8") as manifest:
         manifest.write("{not json\n")

@@ -64,7 +64,19 @@ FileStamp = tuple[str, int, int, int, str]  # real path, size, mtime_ns, ctime_n
 def fingerprint(paths: Sequence[str | os.PathLike[str]], options: IndexOptions) -> str:
     """Everything besides the files' content that decides what a run indexes."""
     given = [os.path.realpath(path) for path in paths]
-    settings = repr(replace(options, show_progress=False))
+    # What only decides how a run goes (rebuilt or updated, in how many processes, in what
+    # chunks, with a progress line) is left out: the index it leaves is the same.
+    how = IndexOptions()
+    settings = repr(
+        replace(
+            options,
+            show_progress=how.show_progress,
+            rebuild=how.rebuild,
+            procs=how.procs,
+            batch_size=how.batch_size,
+            commit_every=how.commit_every,
+        )
+    )
     return hashlib.sha1(
         json.dumps([FORMAT, __version__, schema_version(), given, settings]).encode("utf-8")
     ).hexdigest()
