@@ -281,6 +281,7 @@ def build_figures(size: int, seconds: float, run: Any, folder: Path) -> dict:
         "size_mb": round(folder_mb(folder), 1),
         "peak_rss_mb": round(run.peak_tree_rss_mb),
         "peak_rss_largest_process_mb": round(run.max_rss_mb),
+        "peak_pss_mb": round(run.peak_tree_pss_mb),
     }
 
 
@@ -357,7 +358,8 @@ def summary(results: dict) -> str:
             if isinstance(figures.get(key), dict):
                 f = figures[key]
                 lines.append(f"  {key:<30} {f['captions_per_s']:>8,} captions/s  {f['seconds']:>8.1f} s  "
-                             f"{f['size_mb']:>7.1f} MB  peak RSS {f['peak_rss_mb']:>5} MB")
+                             f"{f['size_mb']:>7.1f} MB  peak RSS {f['peak_rss_mb']:>5} MB"
+                             f"  PSS {f.get('peak_pss_mb', '-'):>5} MB")
         for key, _, _ in RAW_WHOOSH_BUILDS:
             if key in figures and "index_search_tier" in figures:
                 ratio = figures["index_search_tier"]["captions_per_s"] / figures[key]["captions_per_s"]
