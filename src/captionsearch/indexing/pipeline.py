@@ -32,6 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from .. import nlp
 from ..corpus import stream_corpus
 from ..processes import children_die_with_this_process
 from ..records import CaptionRecord
@@ -93,6 +94,7 @@ def _index(
     complete: Callable[[], bool],
 ) -> IndexReport | None:
     """Rebuild or update; ``complete()`` says whether every input was read (known at the end)."""
+    nlp.load_tokenizer()  # in bulk spaCy's own is the faster, whatever it costs to load
     if get_backend().built_by_another_version(index_dir):
         return _update(records, index_dir, options, problems, complete=lambda: True, fresh=True)
     if options.rebuild and complete():

@@ -35,6 +35,7 @@ __all__ = [
     "get_photo",
     "more_like_this",
     "normalised",
+    "open_index",
     "photo_count",
     "search",
     "warm_up",
@@ -135,6 +136,15 @@ def warm_up(index_dir: str | Path, frequent_terms: bool = False) -> None:
             reader.warm(frequent_share=WARM_SHARE if frequent_terms else 0.0, seconds=WARM_SECONDS)
     except IndexMissing:
         pass  # the first request explains what to do
+
+
+def open_index(index_dir: str | Path) -> None:
+    """Open the reader now, reading nothing ahead (a one-off search: its query reads what it needs)."""
+    try:
+        with reader_pool(index_dir).lease():
+            pass
+    except IndexMissing:
+        pass  # the search explains what to do
 
 
 # -- single photos ----------------------------------------------------------------------
