@@ -45,7 +45,7 @@ MAX_LIMIT = 100
 MAX_PAGE = 1000
 # Of the posting-list cache: what a server's master fills with the commonest words (shared by its workers).
 WARM_SHARE = 0.5
-WARM_SECONDS = 10.0  # at most: a server announces its address only once warm
+WARM_SECONDS = 10.0  # at most: a server's master reads ahead this long, in the background
 
 
 def configure(query_cache_mb: int | None = None) -> None:
@@ -127,7 +127,7 @@ def warm_up(index_dir: str | Path, frequent_terms: bool = False) -> None:
     """Load the tokenizer and open the reader now rather than on the first query.
 
     ``frequent_terms`` also reads the commonest words' posting lists, for up
-    to WARM_SECONDS (for a server's master, before it forks its workers: their
+    to WARM_SECONDS (for a server's master, before it forks its warm workers: their
     first visitors' queries would otherwise each pay for them).
     """
     nlp.tokenize("warm up")
