@@ -111,13 +111,13 @@ def load_tokenizer() -> None:
     _tokenizer()
 
 
-def _pieces(text: str) -> list[tuple[int, str]]:
-    """(offset, text) of each spaCy token of ``text``."""
+def pieces(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each spaCy token of ``text`` (whitespace left out)."""
     if _tokenizer.cache_info().currsize == 0:
         rules = rule_tokenizer.load()
         if rules is not None:
             return rules(text)
-    return [(token.idx, token.text) for token in _tokenizer()(text)]
+    return [(token.idx, token.text) for token in _tokenizer()(text) if not token.is_space]
 
 
 def tokenizer_rules() -> dict[str, Any]:
@@ -137,7 +137,7 @@ def tokenizer_rules() -> dict[str, Any]:
         "infix": pattern(tokenizer.infix_finditer),
         "token_match": pattern(tokenizer.token_match),
         "url_match": pattern(tokenizer.url_match),
-        "special_cases": {key: [piece[ORTH] for piece in pieces] for key, pieces in sorted(tokenizer.rules.items())},
+        "special_cases": {key: [token[ORTH] for token in tokens] for key, tokens in sorted(tokenizer.rules.items())},
     }
 
 
@@ -186,7 +186,7 @@ def _token_parts(token_text: str) -> tuple[tuple[int, int, str, str], ...]:
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into searchable tokens with their offsets (the one normalise path)."""
     tokens = []
-    for offset, piece in _pieces(text):
+    for offset, piece in pieces(text):
         for start, end, word, stemmed in _token_parts(piece):
             tokens.append(Token(offset + start, offset + end, text[offset + start : offset + end], word, stemmed))
     return tokens
@@ -194,17 +194,17 @@ def tokenize(text: str) -> list[Token]:
 
 def analyse(text: str) -> list[tuple[str, str]]:
     """(folded word, stem) of each token of ``text``: tokenize without the offsets, faster."""
-    return [(word, stemmed) for _, piece in _pieces(text) for _, _, word, stemmed in _token_parts(piece)]
+    return [(word, stemmed) for _, piece in pieces(text) for _, _, word, stemmed in _token_parts(piece)]
 
 
 def normalise(text: str) -> list[str]:
     """The indexed terms of ``text``, in order (stems)."""
-    return [stemmed for _, piece in _pieces(text) for _, _, _, stemmed in _token_parts(piece)]
+    return [stemmed for _, piece in pieces(text) for _, _, _, stemmed in _token_parts(piece)]
 
 
 def words(text: str) -> list[str]:
     """The folded, unstemmed words of ``text`` (the spelling dictionary's terms)."""
-    return [word for _, piece in _pieces(text) for _, _, word, _ in _token_parts(piece)]
+    return [word for _, piece in pieces(text) for _, _, word, _ in _token_parts(piece)]
 
 
 # -- the trained pipeline ---------------------------------------------------
@@ -265,13 +265,14 @@ def extract_entities(
         seen: dict[tuple[str, str], Entity] = {}
         for ent in doc.ents:
             group = ENTITY_GROUPS.get(ent.label_)
-            text = _entity_text(ent.text)
+            text = entity_text(ent.text)
             if group and text:
                 seen.setdefault((group, text.casefold()), Entity(group, text))
         yield tuple(seen.values())
 
 
-def _entity_text(text: str) -> str:
+def entity_text(text: str) -> str:
+    """An entity's text as the facets show it: one space between words, no leading article or trailing 's."""
     text = " ".join(text.split())
     text = re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
     return re.sub(r"['\u2019]s$", "", text).strip(" ,.;:")
