@@ -32,6 +32,7 @@ LEARN_FROM = 2_000  # captions the model reads before the gazetteer settles any
 MIN_RELIABILITY = 0.95  # share of the sentences holding an entry's words in which the model found that entity
 MIN_SEEN = 2  # sentences an entry must have been seen in to be relied on
 MAX_ENTITY_SHARE = 0.05  # a word or entry counts as plain if at most this share of its uses were in entities
+MAX_EXAMPLES = 100_000  # texts kept to learn from (and recounted at each rebuild)
 MIN_NAME_USES = 3  # entities a capitalised word was part of before it makes names with others of its group
 
 Words = tuple[str, ...]
@@ -95,6 +96,8 @@ class Gazetteer:
     def learn(self, results: Iterable[tuple[str, Sequence[nlp.Entity]]]) -> None:
         """Take in the model's entities of some texts (captions or sentences)."""
         for text, entities in results:
+            if len(self._examples) >= MAX_EXAMPLES:
+                return  # enough to judge by; memory and each rebuild stay bounded
             self._examples.append((nlp.pieces(text), text, tuple(entities)))
             for entity in entities:
                 key = _shaped_words(entity.text)
