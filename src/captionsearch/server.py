@@ -38,6 +38,7 @@ from .images import ImageLimits
 
 HEARTBEAT_TIMEOUT = 30  # seconds without a sign of life (its I/O loop stuck) before a worker is restarted
 READY_PREFIX = "captionsearch: serving on "
+WARM_NICENESS = 10  # the master's warming thread yields the processors to the workers answering
 TRIM_EVERY = 64  # requests a worker serves between handing its freed memory back
 
 
@@ -100,7 +101,7 @@ class CaptionSearchServer(BaseApplication):
         from .search.searching import configure
 
         configure(query_cache_mb=int(self.settings["query_cache_mb"]))
-        nlp.tokenize("warm up")
+        nlp.tokenize("warm up")  # the common rules; the rest are compiled while warming
         return _trimming_every(TRIM_EVERY, create_app(app_config(self.settings)))
 
     def warm_master(self) -> None:
@@ -111,8 +112,10 @@ class CaptionSearchServer(BaseApplication):
         as shared pages instead of decoding their own copies. The searcher is
         closed again, so no open index file crosses a fork.
         """
+        from .app.findings import import_audit
         from .search.searching import close_pools, warm_up
 
+        import_audit()
         try:
             warm_up(app_config(self.settings)["INDEX_DIR"], frequent_terms=True)
         finally:
@@ -125,13 +128,14 @@ class CaptionSearchServer(BaseApplication):
     def _warm_worker(self, worker: Any) -> None:
         """In each worker, after the fork and before its first request: its own searcher.
 
-        Whatever the master has read is reused, not read again; a worker forked
-        before the master has warmed reads what every query needs here (a
-        fraction of a second), and the rest as its queries ask.
+        Whatever the master has read is reused, not read again. A worker forked
+        before the master has warmed reads what its queries need as they ask:
+        its first one also reads the field lengths and facets (a fraction of a
+        second at 100k), while the master's warming runs at a lower priority.
         """
-        from .search.searching import warm_up
+        from .search.searching import open_index
 
-        warm_up(app_config(self.settings)["INDEX_DIR"], frequent_terms=False)
+        open_index(app_config(self.settings)["INDEX_DIR"])
 
     def run(self) -> None:
         try:
@@ -169,6 +173,11 @@ class WarmingArbiter(Arbiter):
         return super().spawn_worker()
 
     def _warm_then_wake(self) -> None:
+        try:
+            # The workers answering meanwhile come first (Linux gives each thread its own priority).
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_NICENESS)
+        except (AttributeError, OSError):
+            pass  # not Linux: the same priority as the rest
         try:
             self._warm()
             self._warmed.set()

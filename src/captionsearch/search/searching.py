@@ -130,7 +130,7 @@ def warm_up(index_dir: str | Path, frequent_terms: bool = False) -> None:
     to WARM_SECONDS (for a server's master, before it forks its warm workers: their
     first visitors' queries would otherwise each pay for them).
     """
-    nlp.tokenize("warm up")
+    nlp.tokenize(nlp.WARM_UP_TEXT)
     try:
         with reader_pool(index_dir).lease() as reader:
             reader.warm(frequent_share=WARM_SHARE if frequent_terms else 0.0, seconds=WARM_SECONDS)
