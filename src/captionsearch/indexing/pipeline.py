@@ -36,6 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from .. import nlp
 from ..corpus import CorpusStream, stream_corpus
 from ..processes import children_die_with_this_process
 from ..records import CaptionRecord
@@ -166,6 +167,7 @@ def _index(
 
     ``known`` are ids of photos in the input that were not read, being known unchanged.
     """
+    nlp.load_tokenizer()  # in bulk spaCy's own is the faster, whatever it costs to load
     if get_backend().built_by_another_version(index_dir):
         assert not known  # stamps are taken with the index's version
         return _update(records, index_dir, options, problems, complete=lambda: True, fresh=True, watch=watch)
