@@ -1,11 +1,15 @@
-"""The baselines measured in the same run: SQLite FTS5, and raw Whoosh.
+"""The baselines measured in the same run: spaCy's tokenizer, SQLite FTS5, raw Whoosh and tantivy.
 
 FTS5 uses its porter tokenizer (on unicode61, accents removed), ranks by
 bm25() and cuts a snippet() of the caption with the matches marked: the
 obvious way to search captions with nothing but the standard library.
 Raw Whoosh is Whoosh with its StemmingAnalyzer, query parser and
 highlighter, to show what our own analysis costs (Whoosh is imported only
-when it is measured).
+when it is measured). spaCy's tokenizer alone (``spacy.blank("en")``,
+``nlp.pipe`` over each title and caption as texts of their own) is the
+floor any indexing through it can reach. tantivy (the ``bench`` extra) is
+a Rust search library driven from Python: its English stemmer on the same
+fields, top 10 by BM25.
 """
 
 from __future__ import annotations
@@ -106,3 +110,69 @@ def build_stemming_baseline(
     for record_id, title, caption, alt in rows:
         writer.add_document(id=record_id, title=title, caption=caption, alt=alt)
     writer.commit()
+
+
+def tokenize_with_spacy(manifest: Path) -> dict[str, float]:
+    """Time spaCy's blank English tokenizer over every title and caption, one process (reading not timed)."""
+    import time
+
+    import spacy
+
+    nlp = spacy.blank("en")
+    texts = [text for _, title, caption, _ in read_rows(manifest) for text in (title, caption)]
+    started, cpu = time.perf_counter(), time.process_time()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=1000))
+    return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu, "tokens": tokens}
+
+
+def _tantivy_schema() -> Any:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    for name in ("title", "caption", "alt"):
+        builder.add_text_field(name, stored=name != "alt", tokenizer_name="en_stem")
+    return builder.build()
+
+
+def build_tantivy(manifest: Path, folder: Path, threads: int = 2) -> None:
+    """Index (id, title, caption, alt) with tantivy's English stemmer, ``threads`` indexing threads."""
+    import tantivy
+
+    folder.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(_tantivy_schema(), path=str(folder))
+    writer = index.writer(heap_size=256 * 2**20, num_threads=threads)
+    for record_id, title, caption, alt in read_rows(manifest):
+        writer.add_document(tantivy.Document(id=record_id, title=title, caption=caption, alt=alt))
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+class TantivySearcher:
+    def __init__(self, folder: Path):
+        import tantivy
+
+        self.index = tantivy.Index(_tantivy_schema(), path=str(folder))
+        self.index.reload()
+        self.searcher = self.index.searcher()
+
+    def search(self, query: dict, limit: int = 10) -> list[tuple[str, str]]:
+        """Top ``limit`` (id, title): the words ANDed, a phrase or ORed, as FTS5 is asked."""
+        text = tantivy_query(query)
+        parsed = self.index.parse_query(text, ["title", "caption", "alt"])
+        hits = self.searcher.search(parsed, limit).hits
+        found = []
+        for _, address in hits:
+            document = self.searcher.doc(address)
+            found.append((document["id"][0], document["title"][0] if document["title"] else ""))
+        return found
+
+
+def tantivy_query(query: dict) -> str:
+    """A query of the mix in tantivy's syntax: +word +word, "a phrase", a OR b."""
+    words = [word.replace('"', "") for word in query["words"]]
+    if query["kind"] == "phrase":
+        return '"' + " ".join(words) + '"'
+    if query["kind"] == "or":
+        return " OR ".join(f'"{word}"' for word in words)
+    return " ".join(f'+"{word}"' for word in words)

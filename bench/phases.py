@@ -54,6 +54,18 @@ def raw_whoosh_build(manifest: str, folder: str, procs: int, multisegment: bool 
 
 
 @phase
+def spacy_tokenizer(manifest: str) -> dict:
+    return baselines.tokenize_with_spacy(Path(manifest))
+
+
+@phase
+def tantivy_build(manifest: str, folder: str, threads: int) -> dict:
+    started = time.perf_counter()
+    baselines.build_tantivy(Path(manifest), Path(folder), threads)
+    return {"seconds": time.perf_counter() - started}
+
+
+@phase
 def index_library(manifest: str, folder: str, entities: bool, procs: int) -> dict:
     """captionsearch.indexing.index_corpus, the code under `captionsearch index` (for profiling)."""
     from captionsearch.indexing import IndexOptions, index_corpus
@@ -95,6 +107,8 @@ def _engine(engine: str, folder: Path, facets: bool, query_cache_mb: int) -> Cal
     if engine == "fts5":
         searcher = baselines.Fts5Searcher(folder / baselines.FTS5_FILE)
         return searcher.search
+    if engine == "tantivy":
+        return baselines.TantivySearcher(folder).search
     if engine == "raw-whoosh":
         raw = baselines.RawWhooshSearcher(folder)
         return raw.search

@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
         "version errors",
-        "settings records processes index-files",
+        "settings records processes index-files rule_tokenizer",
         "images nlp",
         "corpus",
         "search-core",

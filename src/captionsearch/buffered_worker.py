@@ -46,6 +46,7 @@ LOOP_SECONDS = 1.0  # the I/O loop wakes at least this often: heartbeat, shutdow
 MAINTENANCE_SECONDS = 2  # how often slow and idle connections are looked for
 LINGER_SECONDS = 2.0  # after an answer that closes the connection, input is read and dropped this long...
 LINGER_BYTES = 256 * 1024  # ...or up to this much, so that the client gets the answer, not a reset
+FRESH_SECONDS = 1.0  # a worker stopping still answers a connection it accepted this recently
 SERVER_ERROR_CODES = {400: "bad-request", 413: "too-large", 414: "uri-too-long", 431: "headers-too-large",
                       500: "internal-error", 501: "not-implemented"}
 SERVER_ERROR_MESSAGES = {
@@ -120,8 +121,23 @@ class _Channel(HTTPChannel):
     reading_since: float | None = None
     lingering_until: float | None = None
     lingered = 0
+    received_any = False
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.opened_at = time.monotonic()
+
+    def unfinished(self, now: float) -> bool:
+        """Whether this worker still owes the client an answer: a request in hand or on its way.
+
+        A connection accepted a moment ago counts too: its request may be in
+        the socket, not yet read, and closing it unread would reset it.
+        """
+        fresh = not self.received_any and now - self.opened_at < FRESH_SECONDS
+        return bool(self.requests or self.total_outbufs_len or self.reading_since is not None or fresh)
 
     def received(self, data: bytes) -> bool:
+        self.received_any = True
         started = self.request is not None
         result = super().received(data)
         if self.request is None:
@@ -222,7 +238,7 @@ class BufferedWorker(Worker):
     def _drain(self, connections: dict, deadline: float) -> None:
         """Let requests in progress finish and their answers go out, until ``deadline``."""
         while time.monotonic() < deadline and any(
-            getattr(c, "requests", None) or getattr(c, "total_outbufs_len", 0) for c in list(connections.values())
+            isinstance(c, _Channel) and c.unfinished(time.monotonic()) for c in list(connections.values())
         ):
             self.notify()
             wasyncore.loop(timeout=0.1, map=connections, use_poll=True, count=1)

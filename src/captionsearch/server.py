@@ -5,13 +5,20 @@ processes to use the cores, restarts one that dies and handles signals.
 Each worker (buffered_worker.BufferedWorker) serves its share of the
 connections with waitress, which reads every request whole without a
 thread, so slow clients hold no thread, and runs the app in ``threads``
-threads that share one pooled searcher. The app, the tokenizer and the
-commonest words' decoded posting lists are loaded once, before the fork,
-so the workers share those pages; each worker opens its own searcher after
-the fork, so no open index file crosses one (processes sharing a file's read
-position would read each other's bytes).
+threads that share one pooled searcher.
+
+Serve first, warm later: the master loads the app and forks its workers at
+once, and they answer from the first request, reading what each query
+needs. Meanwhile a thread of the master reads what every query needs and
+the commonest words' posting lists (WarmingArbiter); when it is done, the
+master forks a new set of workers, which share those pages, and retires the
+first ones gracefully (each finishes the requests it has). No index file is
+open in the master when it forks: each worker opens its own searcher after
+the fork (processes sharing a file's read position would read each other's
+bytes), and a worker that must be restarted while the master warms waits
+for the warming to end.
 Port 0 picks a free port; the address actually bound is printed once the
-server is ready ("captionsearch: serving on http://HOST:PORT/").
+server is listening ("captionsearch: serving on http://HOST:PORT/").
 """
 
 from __future__ import annotations
@@ -21,14 +28,17 @@ import gc
 import itertools
 import os
 import sys
+import threading
 from typing import Any, Callable, Mapping
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
 from .images import ImageLimits
 
 HEARTBEAT_TIMEOUT = 30  # seconds without a sign of life (its I/O loop stuck) before a worker is restarted
 READY_PREFIX = "captionsearch: serving on "
+WARM_NICENESS = 10  # the master's warming thread yields the processors to the workers answering
 TRIM_EVERY = 64  # requests a worker serves between handing its freed memory back
 
 
@@ -53,7 +63,7 @@ def gunicorn_options(settings: Mapping[str, Any]) -> dict[str, Any]:
         "worker_class": "captionsearch.buffered_worker.BufferedWorker",
         "timeout": HEARTBEAT_TIMEOUT,
         "graceful_timeout": 10,
-        "preload_app": True,  # the app and spaCy's tokenizer in the master, shared by the workers
+        "preload_app": True,  # the app and the tokenizer in the master, shared by the workers
         "accesslog": settings.get("access_log") or None,
         "errorlog": "-",
         "loglevel": "warning",
@@ -85,36 +95,96 @@ class CaptionSearchServer(BaseApplication):
         self.cfg.set("post_worker_init", self._warm_worker)
 
     def load(self) -> Any:
-        """In the master, before the fork: nothing opened here may stay open across it."""
+        """In the master, before the first fork: the app, and nothing read from the index yet."""
         from . import nlp
         from .app import create_app
-        from .search.searching import close_pools, configure, warm_up
+        from .search.searching import configure
 
         configure(query_cache_mb=int(self.settings["query_cache_mb"]))
-        nlp.tokenize("warm up")
-        config = app_config(self.settings)
-        app = create_app(config)
-        # Decoded posting lists, field lengths and facets are cached by segment,
-        # not by searcher: read here, every worker inherits them as shared pages
-        # instead of decoding its own copy. The searcher is closed again, so no
-        # open index file crosses the fork.
-        warm_up(config["INDEX_DIR"], frequent_terms=True)
-        close_pools()
+        nlp.tokenize("warm up")  # the common rules; the rest are compiled while warming
+        return _trimming_every(TRIM_EVERY, create_app(app_config(self.settings)))
+
+    def warm_master(self) -> None:
+        """In a thread of the master, while the first workers serve: what the next workers will share.
+
+        Decoded posting lists, field lengths and facets are cached by segment,
+        not by searcher: read here, the workers forked afterwards inherit them
+        as shared pages instead of decoding their own copies. The searcher is
+        closed again, so no open index file crosses a fork.
+        """
+        from .app.findings import import_audit
+        from .search.searching import close_pools, warm_up
+
+        import_audit()
+        try:
+            warm_up(app_config(self.settings)["INDEX_DIR"], frequent_terms=True)
+        finally:
+            close_pools()
         # Keep the collector off everything loaded so far: its bookkeeping writes
         # would copy the shared pages into each worker after the fork.
         gc.freeze()
         release_free_memory()  # what reading left freed is not worth sharing
-        return _trimming_every(TRIM_EVERY, app)
 
     def _warm_worker(self, worker: Any) -> None:
         """In each worker, after the fork and before its first request: its own searcher.
 
-        The posting lists the master read are reused, not read again, and no
-        more are read here: what a worker reads is its own, not shared.
+        Whatever the master has read is reused, not read again. A worker forked
+        before the master has warmed reads what its queries need as they ask:
+        its first one also reads the field lengths and facets (a fraction of a
+        second at 100k), while the master's warming runs at a lower priority.
         """
-        from .search.searching import warm_up
+        from .search.searching import open_index
 
-        warm_up(app_config(self.settings)["INDEX_DIR"], frequent_terms=False)
+        open_index(app_config(self.settings)["INDEX_DIR"])
+
+    def run(self) -> None:
+        try:
+            WarmingArbiter(self, self.warm_master).run()
+        except RuntimeError as exc:  # as gunicorn's own run() reports a failure to start
+            print(f"\nError: {exc}\n", file=sys.stderr, flush=True)
+            sys.exit(1)
+
+
+class WarmingArbiter(Arbiter):
+    """gunicorn's master, serving first and warming later (see the module's docstring)."""
+
+    def __init__(self, app: BaseApplication, warm: Callable[[], None]):
+        super().__init__(app)
+        self._warm = warm
+        self._warming: threading.Thread | None = None
+        self._warmed = threading.Event()
+        self._replaced = False
+
+    def manage_workers(self) -> None:
+        if self._warmed.is_set() and not self._replaced:
+            self._replaced = True
+            for _ in range(self.num_workers):
+                self.spawn_worker()  # gunicorn then stops the oldest workers beyond num_workers: the cold ones
+        super().manage_workers()
+        if self._warming is None and len(self.WORKERS) >= self.num_workers:
+            self._warming = threading.Thread(target=self._warm_then_wake, name="captionsearch-warm", daemon=True)
+            self._warming.start()
+
+    def spawn_worker(self) -> Any:
+        # A fork while the thread holds a lock (the searcher pool's, the cache's)
+        # would leave it held forever in the child: wait for the warming to end.
+        if self._warming is not None and self._warming is not threading.current_thread():
+            self._warming.join()
+        return super().spawn_worker()
+
+    def _warm_then_wake(self) -> None:
+        try:
+            # The workers answering meanwhile come first (Linux gives each thread its own priority).
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_NICENESS)
+        except (AttributeError, OSError):
+            pass  # not Linux: the same priority as the rest
+        try:
+            self._warm()
+            self._warmed.set()
+        except Exception:  # the first workers go on serving, cold; say why once
+            self.log.exception("captionsearch: warming the cache failed")
+        finally:
+            self.wakeup()  # the main loop forks the warm workers
 
 
 def release_free_memory() -> None:

@@ -67,3 +67,12 @@ def test_query_mix_is_fixed_and_covers_every_kind(generate, entries):
     assert Counter(q["kind"] for q in mix) == {kind: 10 for kind in generate.QUERY_KINDS}
     assert all(q["text"].startswith('"') for q in mix if q["kind"] == "phrase")
     assert all(" OR " in q["text"] for q in mix if q["kind"] == "or")
+
+
+def test_alt_text_comes_at_the_stated_rates(generate, entries):
+    present = sum(1 for e in entries if e.get("alt"))
+    empty = sum(1 for e in entries if e.get("alt") == "")
+    absent = sum(1 for e in entries if "alt" not in e)
+    assert abs(present / len(entries) - generate.ALT_SHARE) < 0.03
+    assert abs(empty / len(entries) - generate.EMPTY_ALT_SHARE) < 0.03
+    assert abs(absent / len(entries) - (1 - generate.ALT_SHARE - generate.EMPTY_ALT_SHARE)) < 0.03

@@ -136,10 +136,12 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> 
 class LiveServer:
     """``captionsearch serve --port 0`` in a subprocess; the URL is read from its ready line."""
 
-    def __init__(self, index_dir: Path, workdir: Path, workers: int = 1, threads: int = 4):
+    def __init__(self, index_dir: Path, workdir: Path, workers: int = 1, threads: int = 4,
+                 command: list[str] | None = None):
         env = {**os.environ, "CAPTIONSEARCH_CACHE_DIR": str(workdir / "thumbnails"), "PYTHONUNBUFFERED": "1"}
-        command = [sys.executable, "-m", "captionsearch.cli", "serve", "--index", str(index_dir),
-                   "--host", "127.0.0.1", "--port", "0", "--workers", str(workers), "--threads", str(threads)]
+        command = command or [sys.executable, "-m", "captionsearch.cli", "serve", "--index", str(index_dir),
+                              "--host", "127.0.0.1", "--port", "0", "--workers", str(workers),
+                              "--threads", str(threads)]
         self.process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True)
         self.stderr_lines: list[str] = []

@@ -18,7 +18,6 @@ from flask import current_app
 from ..audit.config import AuditConfig, load_audit_config
 from ..audit.model import SEVERITIES, Finding, severity_rank
 from ..audit.rules import RULES
-from ..audit.runner import audit_records
 from ..errors import CaptionSearchError
 from ..records import CaptionRecord
 from ..search.searching import all_photos, photo_count
@@ -105,7 +104,7 @@ def photo_findings(record: CaptionRecord) -> list[Finding]:
     with _PHOTO_LOCK:
         found = _PHOTO_CACHE.get(key)
     if found is None:
-        found = tuple(audit_records([record], config))
+        found = tuple(_audit_records()([record], config))
         with _PHOTO_LOCK:
             if len(_PHOTO_CACHE) >= PHOTO_CACHE_SIZE:
                 _PHOTO_CACHE.clear()
@@ -151,7 +150,7 @@ def audit_collection(index_dir: str, config: AuditConfig) -> CollectionAudit:
     records = [photo.record for photo in all_photos(index_dir)]
     owners = _image_owners(records)
     grouped: dict[str, list[tuple[Finding, str | None]]] = {}
-    for finding in audit_records(records, config):
+    for finding in _audit_records()(records, config):
         grouped.setdefault(finding.rule, []).append((finding, owners.get(finding.image)))
     rules = tuple(sorted(
         (_rule_findings(rule_id, items, config) for rule_id, items in grouped.items()),
@@ -183,3 +182,15 @@ def _rule_findings(rule_id: str, items: list[tuple[Finding, str | None]], config
         heuristic=rule.heuristic,
         findings=tuple(items),
     )
+
+
+def _audit_records() -> Any:
+    """The audit's runner, imported on first use: it reads every input format, which serving a search never needs."""
+    from ..audit.runner import audit_records
+
+    return audit_records
+
+
+def import_audit() -> None:
+    """Import the audit's runner now (a server's master, once it serves: its workers then share it)."""
+    _audit_records()

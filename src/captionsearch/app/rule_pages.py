@@ -11,15 +11,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..audit.config import AuditConfig
 from ..audit.docs import rule_page
 from ..audit.rules import RULES
 
-# Raw HTML in a page is shown as text, not run: the pages show markup in their examples.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    """The renderer, made on the first rule page (a search never needs it).
+
+    Raw HTML in a page is shown as text, not run: the pages show markup in their examples.
+    """
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
 
 
 @dataclass(frozen=True)
@@ -77,4 +84,4 @@ def _page_body(rule_id: str) -> str:
 @lru_cache(maxsize=None)
 def _rendered(rule_id: str) -> Markup:
     # The renderer escapes the page's text and drops its raw HTML, so the result is safe to insert.
-    return Markup(_MARKDOWN.render(_page_body(rule_id)))
+    return Markup(_markdown().render(_page_body(rule_id)))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..corpus.fields import DEFAULT_FIELDS, FieldMap, load_fields
 from ..errors import ConfigError
 from ..settings import (
     DEFAULT_PIPELINE,
@@ -132,6 +133,7 @@ class AuditConfig:
     baseline: str = ""
     site_root: tuple[str, ...] = ()
     pipeline: str = DEFAULT_PIPELINE
+    fields: FieldMap = DEFAULT_FIELDS  # how a manifest's records name their fields ([tool.captionsearch.fields])
 
     def active_rules(self) -> tuple[str, ...]:
         chosen = set(self.select or RULES) | set(self.extend_select)
@@ -167,7 +169,8 @@ def load_audit_config(
     table = read_table(path, "tool.captionsearch.audit")
     values = resolve(AUDIT_SETTINGS, table, overrides, environ, where="[tool.captionsearch.audit]", sources=sources)
     pipeline = load_settings({"pipeline": (overrides or {}).get("pipeline")}, pyproject=path, environ=environ)["pipeline"]
+    fields = load_fields(pyproject=path, environ=environ)
     try:
-        return AuditConfig(**values, pipeline=pipeline)
+        return AuditConfig(**values, pipeline=pipeline, fields=fields)
     except TypeError as exc:  # a setting declared above but not in AuditConfig
         raise ConfigError(f"audit settings out of step: {exc}") from exc

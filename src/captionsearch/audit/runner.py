@@ -18,6 +18,7 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import urljoin
 
 from ..corpus.discovery import IMAGE_EXTENSIONS, corpus_root
+from ..corpus.limits import DEFAULT_LIMITS
 from ..corpus.merge import merge_records
 from ..corpus.metadata import read_image_metadata
 from ..corpus.registry import reader_for
@@ -31,7 +32,7 @@ from .model import AuditResult, Coverage, Finding, Rule, Subject, portable
 from .records import record_subjects
 from .rules import RULES
 from .sites import SiteRoots
-from .sources import MANIFEST_EXTENSIONS, discover, scan_page, scan_text
+from .sources import MANIFEST_EXTENSIONS, discover, photo_keys, scan_page, scan_text
 
 
 def audit_records(records: Iterable[CaptionRecord], config: AuditConfig | None = None) -> list[Finding]:
@@ -51,7 +52,7 @@ def audit_paths(
 ) -> AuditResult:
     """Audit the pages, Markdown, manifests and image files under ``paths``."""
     config = config or AuditConfig()
-    found = discover(paths, config.include, config.exclude)
+    found = discover(paths, config.include, config.exclude, photo_keys(config.fields))
     errors: list[CorpusError] = list(found.errors)
     coverage = Coverage(skipped_files=found.skipped)
     subjects = read_subjects(found.files, paths, config, errors, coverage, found.warnings)
@@ -109,13 +110,14 @@ def read_subjects(
     still audited.
     """
     roots = SiteRoots.for_paths(paths, config.site_root)
+    limits = replace(DEFAULT_LIMITS, fields=config.fields)
     subjects: list[Subject] = []
     records: list[CaptionRecord] = []
     for path in files:
         suffix = path.suffix.lower()
         reader = reader_for(path)
         if suffix in MANIFEST_EXTENSIONS and reader is not None:  # a list of photos, or an export (WXR, OAI-PMH)
-            records += reader.read(path, errors.append)
+            records += reader.read(path, errors.append, limits)
         elif suffix in IMAGE_EXTENSIONS:
             records += read_image_metadata(path, lambda error: warnings.append(f"{error} (skipped)"))
         else:

@@ -3,9 +3,12 @@
 A folder means every file below it that shows images to readers: HTML and
 template pages, Markdown and MDX, photo manifests, and image files (for the
 alt text and captions in their metadata). Everything else is skipped without
-complaint: package.json, lock files, fonts, scripts. A JSON, CSV or XML file found
-in a folder counts as a manifest only if it is one (a list of photos with an
-``image`` key); named on the command line it is always read. Hidden folders
+complaint: package.json, lock files, fonts, scripts. A JSON or CSV file found
+in a folder counts as a manifest only if it is one: its records (a list, a
+list under a key, or one object) name an image under ``image`` or under the
+keys ``[tool.captionsearch.fields]`` maps the image from; named on the command
+line it is always read, with the field map and its aliases. An XML file counts
+only if it is an export the corpus reads (WXR, OAI-PMH Dublin Core). Hidden folders
 and dependency or build folders (node_modules, vendor, _site) are not
 entered. A broken symbolic link is a warning, not an error.
 """
@@ -21,6 +24,7 @@ from typing import Callable, Iterator, Sequence
 
 from ..corpus import markdown_render as markdown_pages
 from ..corpus.discovery import IMAGE_EXTENSIONS, selected
+from ..corpus.fields import FieldMap
 from ..corpus.frontmatter import FrontMatter
 from ..corpus.html_tree import Node, decode_html, parse_html
 from ..corpus.registry import extensions
@@ -44,7 +48,6 @@ AUDITED_EXTENSIONS = PAGE_EXTENSIONS | MARKDOWN_EXTENSIONS | MANIFEST_EXTENSIONS
 # Folders of dependencies and build output: not the site's own sources.
 SKIPPED_FOLDERS = frozenset({"node_modules", "bower_components", "vendor", "_site", "__pycache__", "site-packages"})
 _SNIFF_BYTES = 4 << 20
-_IMAGE_KEY = re.compile(r'"image"\s*:', re.I)
 
 
 @dataclass
@@ -57,12 +60,38 @@ class Discovery:
     skipped: int = 0
 
 
-def discover(paths: Sequence[str | Path], include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Discovery:
+@dataclass(frozen=True)
+class PhotoKeys:
+    """What makes a JSON or CSV file found in a folder a list of photos.
+
+    ``keys``: ``image``, and any key the image is mapped from. The built-in
+    aliases (``url``, ``src``, ``thumbnail``...) are not among them: a site's
+    data files use those names for other things. ``single``: a file holding
+    one object is a record only when the image field is mapped (a museum's
+    one-file-per-object export); a site's settings file may well have an
+    ``image`` of its own.
+    """
+
+    keys: frozenset[str] = frozenset({"image"})
+    single: bool = False
+
+
+def photo_keys(fields: FieldMap) -> PhotoKeys:
+    image = fields.get("image")
+    if not image.configured:
+        return PhotoKeys()
+    return PhotoKeys(frozenset({"image"} | {path.head.lower() for path in image.paths if path.head}), single=True)
+
+
+def discover(
+    paths: Sequence[str | Path], include: Sequence[str] = (), exclude: Sequence[str] = (),
+    image_keys: PhotoKeys = PhotoKeys(),
+) -> Discovery:
     """The files under ``paths`` the audit reads (each once, in order)."""
     found = Discovery()
     seen: set[str] = set()
     for given in paths:
-        for path in _files_of(Path(given), include, exclude, found):
+        for path in _files_of(Path(given), include, exclude, found, image_keys):
             key = os.path.realpath(path)
             if key not in seen:
                 seen.add(key)
@@ -70,9 +99,11 @@ def discover(paths: Sequence[str | Path], include: Sequence[str] = (), exclude: 
     return found
 
 
-def _files_of(path: Path, include: Sequence[str], exclude: Sequence[str], found: Discovery) -> Iterator[Path]:
+def _files_of(
+    path: Path, include: Sequence[str], exclude: Sequence[str], found: Discovery, image_keys: PhotoKeys,
+) -> Iterator[Path]:
     if path.is_dir():
-        yield from _files_below(path, include, exclude, found)
+        yield from _files_below(path, include, exclude, found, image_keys)
     elif path.is_symlink() and not path.exists():
         found.warnings.append(f"{path}: broken symbolic link, skipped")
     elif not path.exists():
@@ -84,7 +115,9 @@ def _files_of(path: Path, include: Sequence[str], exclude: Sequence[str], found:
         found.errors.append(CorpusError(str(path), f"the audit does not read '{path.suffix}' files", hint=f"give one of: {kinds}"))
 
 
-def _files_below(folder: Path, include: Sequence[str], exclude: Sequence[str], found: Discovery) -> Iterator[Path]:
+def _files_below(
+    folder: Path, include: Sequence[str], exclude: Sequence[str], found: Discovery, image_keys: PhotoKeys,
+) -> Iterator[Path]:
     candidates = []
     for current, dirs, names in os.walk(folder, onerror=lambda error: found.warnings.append(f"{error.filename}: {error.strerror}, skipped")):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
@@ -100,18 +133,16 @@ def _files_below(folder: Path, include: Sequence[str], exclude: Sequence[str], f
         relative = PurePosixPath(path.relative_to(folder).as_posix())
         if not selected(relative, include, exclude):
             continue
-        if path.suffix.lower() in MANIFEST_EXTENSIONS and not is_photo_manifest(path):
+        if path.suffix.lower() in MANIFEST_EXTENSIONS and not is_photo_manifest(path, image_keys):
             found.skipped += 1
             continue
         yield path
 
 
-def is_photo_manifest(path: Path) -> bool:
-    """A list of photos: JSON (a list, or {"photos": [...]}) or JSONL of objects with "image", or CSV with an image column.
-
-    An XML file counts only in a format the corpus reads (a WordPress export, OAI-PMH
-    Dublin Core): a site's sitemap.xml, feed.xml or SVG sprite is not a list of photos.
-    """
+def is_photo_manifest(path: Path, photo: PhotoKeys = PhotoKeys()) -> bool:
+    """Records that name an image under one of ``photo.keys``: JSON (a list, or a list under a key),
+    JSONL, or CSV/TSV with such a column; XML only in a format the corpus reads (a WordPress
+    export, OAI-PMH Dublin Core), never a site's sitemap.xml, feed or SVG sprite."""
     if path.suffix.lower() == ".xml":
         return is_readable_xml(path)
     try:
@@ -123,16 +154,26 @@ def is_photo_manifest(path: Path) -> bool:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         header = text.split("\n", 1)[0].lower()
-        return "image" in {cell.strip().strip('"') for cell in header.replace(";", ",").replace("\t", ",").split(",")}
+        return bool(photo.keys & {cell.strip().strip('"') for cell in header.replace(";", ",").replace("\t", ",").split(",")})
     if suffix == ".jsonl":
         first = next((line for line in text.splitlines() if line.strip()), "")
-        return _is_photo(_loads(first))
+        return _is_photo(_loads(first), photo.keys)
     document = _loads(text) if len(head) < _SNIFF_BYTES else None
     if document is None:  # too big to sniff whole, or broken: a manifest's reader must say what is wrong
-        return bool(_IMAGE_KEY.search(text))
-    if isinstance(document, dict):
-        document = document.get("photos")
-    return isinstance(document, list) and bool(document) and _is_photo(document[0])
+        return any(re.search(rf'"{re.escape(key)}"\s*:', text, re.I) for key in photo.keys)
+    if photo.single and _is_photo(document, photo.keys):
+        return True
+    return any(_is_photo(record, photo.keys) for record in _first_items(document))
+
+
+def _first_items(document: object) -> Iterator[object]:
+    """The first item of the document's list, or of each list under one of its keys."""
+    if isinstance(document, list) and document:
+        yield document[0]
+    elif isinstance(document, dict):
+        for value in document.values():
+            if isinstance(value, list) and value:
+                yield value[0]
 
 
 def _loads(text: str) -> object:
@@ -142,8 +183,8 @@ def _loads(text: str) -> object:
         return None
 
 
-def _is_photo(entry: object) -> bool:
-    return isinstance(entry, dict) and any(str(k).strip().lower() == "image" for k in entry)
+def _is_photo(entry: object, image_keys: frozenset[str]) -> bool:
+    return isinstance(entry, dict) and any(str(k).strip().lower() in image_keys for k in entry)
 
 
 # -- pages ---------------------------------------------------------------------

@@ -35,13 +35,14 @@ def add_parser(commands: Any) -> None:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from ..search.searching import configure, search, warm_up
+    from ..search.searching import configure, open_index, search
 
     settings = load_settings(overrides(args, "index_dir", "limit"))
     configure(query_cache_mb=settings["query_cache_mb"])
-    warm_up(settings["index_dir"])  # so the time shown is the query's, not start-up's
+    open_index(settings["index_dir"])  # so the time shown is the query's, not start-up's
+    # The text output shows no facets: counting them would cost a one-off search more than the query.
     page = search(" ".join(args.query), settings["index_dir"], page=args.page, limit=settings["limit"],
-                  filters=tuple(args.filter))
+                  filters=tuple(args.filter), facets=args.json)
     if args.json:
         json.dump(page.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

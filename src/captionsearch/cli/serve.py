@@ -17,7 +17,9 @@ def add_parser(commands: Any) -> None:
         "waitress (worker processes use both cores; each reads requests whole before its threads "
         "answer them, so slow clients hold no thread, and turns requests away with 503 and "
         "Retry-After when it falls behind by queue-timeout). The index is reopened automatically "
-        "after 'captionsearch index' changes it. Limits: connection-limit, read-timeout, "
+        "after 'captionsearch index' changes it. It answers as soon as it has started; the commonest "
+        "words' posting lists are read in the background meanwhile, and new workers that share them "
+        "then take over from the first ones. Limits: connection-limit, read-timeout, "
         "queue-timeout (see 'captionsearch settings').",
     )
     index_option(parser)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Container, Iterator, Sequence
 
 from ..errors import CorpusError
 from ..records import CaptionRecord
@@ -23,6 +23,7 @@ from .discovery import (
     iter_corpus_files,
 )
 from .limits import DEFAULT_LIMITS, ReadLimits
+from .manifest import read_jsonl
 from .merge import drop_duplicate_entries, merge_stream
 from .references import forget_resolved_folders
 from .registry import reader_for
@@ -68,6 +69,19 @@ class CorpusStream:
         shared = self._shared_images()
         records = _read_files(self.files, self.errors.append, self.limits)
         yield from merge_stream(records, self.root, self.errors.append, shared)
+
+    def single_jsonl(self) -> Path | None:
+        """The corpus's one file, if it is a JSONL manifest: a photo per line, never merged with another."""
+        if len(self.files) == 1 and self.files[0].suffix.lower() == ".jsonl":
+            return self.files[0]
+        return None
+
+    def read_lines(self, numbers: Container[int]) -> Iterator[CaptionRecord]:
+        """The photos on these lines of the corpus's one JSONL file (see single_jsonl), as read() gives them."""
+        path = self.single_jsonl()
+        assert path is not None, "only a corpus of one JSONL manifest is read by line"
+        records = read_jsonl(path, self.errors.append, self.limits, only=numbers)
+        yield from merge_stream(records, self.root, self.errors.append, shared=())
 
     def _shared_images(self) -> set[str]:
         """The images that more than one record describes, found by a first, silent reading.

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Container, Iterator
 
 from ..errors import CorpusError
 from ..records import CaptionRecord, Origin, SourceKind
@@ -62,8 +62,11 @@ def read_json(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -
     yield from records_from_entries(_json_entries(text, document, path, report, limits), path, report, limits.fields)
 
 
-def read_jsonl(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[CaptionRecord]:
-    return records_from_entries(jsonl_entries(path, report, limits), path, report, limits.fields)
+def read_jsonl(
+    path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS, only: Container[int] | None = None
+) -> Iterator[CaptionRecord]:
+    """The photos of a JSONL manifest; ``only`` (line numbers) leaves every other line undecoded."""
+    return records_from_entries(jsonl_entries(path, report, limits, only), path, report, limits.fields)
 
 
 def json_entries(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Entry]:
@@ -119,8 +122,11 @@ def _standard_reader(document: Any, limits: ReadLimits) -> Any:
     return None
 
 
-def jsonl_entries(path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Entry]:
-    lines = jsonl_lines(path, limits.record_bytes, report)  # a million photos are never held whole
+def jsonl_entries(
+    path: Path, report: Report, limits: ReadLimits = DEFAULT_LIMITS, only: Container[int] | None = None
+) -> Iterator[Entry]:
+    """The entries of a JSONL manifest; ``only`` (line numbers) leaves every other line undecoded."""
+    lines = jsonl_lines(path, limits.record_bytes, report, only)  # a million photos are never held whole
     if lines is None:
         return
     parsers = number_parsers(limits)

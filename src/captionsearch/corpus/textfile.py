@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable, Container, Iterator
 
 from ..errors import CorpusError
 
@@ -44,28 +44,35 @@ class Line:
     hint: str = ""
 
 
-def jsonl_lines(path: Path, max_bytes: int, report: Report) -> Iterator[Line] | None:
+def jsonl_lines(
+    path: Path, max_bytes: int, report: Report, only: Container[int] | None = None
+) -> Iterator[Line] | None:
     """The lines of a JSONL file, split at "\\n" only, each decoded on its own.
 
     JSON strings may hold U+2028, U+2029 or U+0085, which str.splitlines()
     would take for line ends. A line that is not UTF-8, or longer than
     ``max_bytes``, comes back with a problem and the next line is read as
     usual; no line is ever held beyond ``max_bytes``. None (after
-    reporting) if the file cannot be opened.
+    reporting) if the file cannot be opened. ``only`` (line numbers) skips
+    every other line without decoding it.
     """
     try:
         file = path.open("rb")
     except OSError as exc:
         report(CorpusError(path, f"cannot read file: {exc.strerror}", hint="check that it exists and is readable"))
         return None
-    return _lines(file, max_bytes)
+    return _lines(file, max_bytes, only)
 
 
-def _lines(file: BinaryIO, max_bytes: int) -> Iterator[Line]:
+def _lines(file: BinaryIO, max_bytes: int, only: Container[int] | None = None) -> Iterator[Line]:
     with file:
         number = 0
         while raw := file.readline(max_bytes + 1):
             number += 1
+            if only is not None and number not in only:
+                if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                    _skip_rest_of_line(file)
+                continue
             if number == 1 and raw.startswith(_BOM):
                 raw = raw[len(_BOM) :]
             if len(raw) > max_bytes and not raw.endswith(b"\n"):

@@ -2,6 +2,8 @@
 
     pipeline.py     index_corpus / index_records: a run, all or nothing
     options.py      IndexOptions (what a run is asked) and IndexReport (what it did)
+    inputs.py       the stamps of a run's input: an unchanged input is not read again
+    tally.py        what a run has seen, and the problems its input had
     intake.py       what a record goes through before it is written: text bounds, image checks
     search_tier.py  pass 1: records tokenised and written, no trained model
     enrichment.py   pass 2: entities and language judgements from the trained model, in workers

@@ -29,6 +29,7 @@ from ..search.backend import get_backend
 from ..settings import DEFAULT_BATCH_SIZE
 from .cache import ResultCache
 from .documents import ENRICHED, build_document, entity_text
+from .gazetteer import Gazetteer, Reading
 from .options import IndexOptions
 from .progress import Progress
 from .spill import Spill
@@ -127,15 +128,16 @@ def enrich(enrich_later: Spill, index_dir: Path, cache: ResultCache, options: In
         return 0
     progress = Progress("entities", enrich_later.count, options.show_progress)
     computed = 0
+    gazetteer = Gazetteer(options.gazetteer_from) if options.gazetteer_from else None
     with Annotator(options.pipeline, options.procs, options.batch_size) as annotator:
         ahead: _Annotations | None = None
         for chunk, last in _with_last(enrich_later.chunks()):
-            started = _annotate(chunk, last, cache, annotator)
+            started = _annotate(chunk, last, cache, annotator, gazetteer)
             if ahead is not None:
-                computed += _write_enriched(ahead, index_dir, cache, options, progress)
+                computed += _write_enriched(ahead, index_dir, cache, options, progress, gazetteer)
             ahead = started
         assert ahead is not None  # _with_last yields at least one chunk
-        computed += _write_enriched(ahead, index_dir, cache, options, progress)
+        computed += _write_enriched(ahead, index_dir, cache, options, progress, gazetteer)
     progress.finish()
     return computed
 
@@ -159,34 +161,91 @@ class _Annotations:
 
     records: list[CaptionRecord]
     last: bool
-    entities: dict[str, list[list[str]]]  # entity text -> [group, text] pairs, so far the cached ones
-    missing: list[str]  # entity texts the model is working on
-    found: list[Future[list[tuple[nlp.Entity, ...]]]]
+    entities: dict[str, list[list[str]]]  # entity text -> [group, text] pairs, so far the cached and settled ones
+    settled: int  # entity texts found here: the model's sample for the gazetteer, and those it settled
+    whole: list[str]  # entity texts the model reads whole
+    readings: dict[str, Reading]  # entity texts the gazetteer settled in part: the model reads the other sentences
+    found: list[Future[list[tuple[nlp.Entity, ...]]]]  # the model's entities of model_texts(), in order
     statuses: list[Future[dict[str, tuple[str, ...]]]]
 
+    def model_texts(self) -> list[str]:
+        sentences = (s for reading in self.readings.values() for s in reading.for_model())
+        return self.whole + list(dict.fromkeys(sentences))
 
-def _annotate(records: list[CaptionRecord], last: bool, cache: ResultCache, annotator: Annotator) -> _Annotations:
-    """Start the model's work on a chunk: entities the cache lacks, and the language rules."""
+
+def _annotate(
+    records: list[CaptionRecord], last: bool, cache: ResultCache, annotator: Annotator, gazetteer: Gazetteer | None
+) -> _Annotations:
+    """Start the model's work on a chunk: entities neither the cache nor the gazetteer has, and the language rules."""
     texts = list(dict.fromkeys(entity_text(r) for r in records))
     known = cache.get_many(texts)
     missing = [t for t in texts if t not in known]
-    return _Annotations(records, last, known, missing, annotator.entities(missing), annotator.statuses(records))
+    settled: dict[str, list[list[str]]] = {}
+    readings: dict[str, Reading] = {}
+    if gazetteer is not None and missing:
+        missing, readings = gazetteer_pass(missing, settled, annotator, gazetteer)
+        cache.put_many(settled.items())
+        known.update(settled)
+    job = _Annotations(records, last, known, len(settled), missing, readings, [], annotator.statuses(records))
+    job.found = annotator.entities(job.model_texts())
+    return job
+
+
+def gazetteer_pass(
+    texts: list[str], settled: dict[str, list[list[str]]], annotator: Annotator, gazetteer: Gazetteer
+) -> tuple[list[str], dict[str, Reading]]:
+    """Entities the gazetteer finds, into ``settled``; the texts the model must read whole, and those in part.
+
+    Until the gazetteer has learnt enough, the model reads the texts it needs
+    now (its results are the gazetteer's, and go into ``settled`` too).
+    """
+    if not gazetteer.ready:
+        sample = texts[: gazetteer.still_to_learn()]
+        found = [entities for future in annotator.entities(sample) for entities in outcome(future)]
+        gazetteer.learn(zip(sample, found))
+        settled.update((text, _pairs(entities)) for text, entities in zip(sample, found))
+        texts = texts[len(sample) :]
+        if not gazetteer.ready:
+            return texts, {}
+    partly: dict[str, Reading] = {}
+    for text in texts:
+        reading = gazetteer.read(text)
+        if reading.for_model():
+            partly[text] = reading
+        else:
+            settled[text] = _pairs(reading.entities(iter(())))
+    return [], partly
+
+
+def _pairs(entities: Sequence[nlp.Entity]) -> list[list[str]]:
+    return [[e.group, e.text] for e in entities]
 
 
 def _write_enriched(
-    job: _Annotations, index_dir: Path, cache: ResultCache, options: IndexOptions, progress: Progress
+    job: _Annotations,
+    index_dir: Path,
+    cache: ResultCache,
+    options: IndexOptions,
+    progress: Progress,
+    gazetteer: Gazetteer | None,
 ) -> int:
     """Wait for a chunk's annotations, cache the new entities and write its documents; texts computed."""
-    progress.advance(len(job.records) - len(job.missing))
-    position = 0
+    pending = len(job.whole) + len(job.readings)
+    progress.advance(len(job.records) - pending)
+    model: dict[str, tuple[nlp.Entity, ...]] = {}
+    texts, position = job.model_texts(), 0
     for future in job.found:
         batch = outcome(future)
-        texts = job.missing[position : position + len(batch)]
+        model.update(zip(texts[position : position + len(batch)], batch))
         position += len(batch)
-        fresh = {text: [[e.group, e.text] for e in ents] for text, ents in zip(texts, batch)}
-        cache.put_many(fresh.items())
-        job.entities.update(fresh)
-        progress.advance(len(batch))
+    if gazetteer is not None:
+        gazetteer.learn(model.items())  # what it could not settle, it learns from
+    fresh = {text: _pairs(model[text]) for text in job.whole}
+    for text, reading in job.readings.items():
+        fresh[text] = _pairs(reading.entities(model[sentence] for sentence in reading.for_model()))
+    cache.put_many(fresh.items())
+    job.entities.update(fresh)
+    progress.advance(pending)
     failed: dict[str, tuple[str, ...]] = {}
     for judged in job.statuses:
         rules: dict[str, tuple[str, ...]] = outcome(judged)
@@ -194,4 +253,4 @@ def _write_enriched(
     with get_backend().writer(index_dir, procs=options.writer_procs(len(job.records)), merge=job.last) as writer:
         for record in job.records:
             writer.put(build_document(record, job.entities[entity_text(record)], ENRICHED, failed[record.id]))
-    return len(job.missing)
+    return pending + job.settled

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..corpus import ReadLimits
 from ..errors import CorpusError
 from ..settings import DEFAULT_BATCH_SIZE, DEFAULT_PIPELINE, DEFAULT_PROCS
+from .gazetteer import LEARN_FROM as GAZETTEER_FROM
 from .intake import IntakeOptions
 
 CACHE_FILE = "entities.sqlite"  # beside the index: the model's results, and the image checks
@@ -30,6 +31,8 @@ class IndexOptions:
     intake: IntakeOptions = IntakeOptions()
     # Records per commit, and per chunk of the enrichment pass: what a run holds in memory.
     commit_every: int = COMMIT_EVERY
+    # Captions the model reads before a gazetteer of its entities settles the ones it can (0: the model reads all).
+    gazetteer_from: int = GAZETTEER_FROM
 
     def writer_procs(self, documents: int) -> int:
         """Writer processes for a commit of ``documents``: one for a small one."""

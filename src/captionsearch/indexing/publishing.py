@@ -12,7 +12,8 @@ renames, a moment apart). Readers see the old index or the new one, never
 a part of a run; a run that dies leaves its staging folder, which the next
 run deletes. What lives in the index folder without being the index (the
 result cache, the thumbnails) stays where it is during the run and is
-moved into the new folder after the swap; the backend says which files are
+moved into the new folder after the swap (but for the old index's input
+stamps, inputs.py: a run writes its own into the staging copy, or none); the backend says which files are
 the index and which are its lock.
 """
 
@@ -24,6 +25,7 @@ import shutil
 from pathlib import Path
 
 from ..search.backend import get_backend
+from .inputs import INPUTS_FILE
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -63,6 +65,8 @@ def publish(staging: Path, index_dir: Path) -> None:
         staging = retired
     backend = get_backend()
     for entry in os.scandir(staging):  # the old index, now: keep what is not the index (nor its lock)
+        if entry.name == INPUTS_FILE:
+            continue  # the old index's input stamps: they describe the old index
         if not backend.is_index_file(entry.name) and not backend.is_lock_file(entry.name):
             try:
                 os.replace(entry.path, index_dir / entry.name)

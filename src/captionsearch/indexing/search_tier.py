@@ -8,42 +8,24 @@ record is skipped without being re-read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
-from ..errors import CorpusError
 from ..records import CaptionRecord
 from ..search.backend import IndexWriter, get_backend
 from .cache import ResultCache
 from .documents import ENRICHED, PENDING, PLAIN, build_document, entity_text, state
+from .inputs import InputWatch
 from .intake import Intake, image_cache_namespace
 from .options import CACHE_FILE, IndexOptions
 from .progress import Progress
 from .spill import Spill
 from .status import statuses
+from .tally import Problems, Tally
 
 T = TypeVar("T")
-
-
-@dataclass
-class Problems:
-    """What a run's intake found: warnings (the record was indexed) and refusals (it was not)."""
-
-    warnings: list[CorpusError] = field(default_factory=list)
-    refused: list[CorpusError] = field(default_factory=list)
-
-
-@dataclass
-class Tally:
-    """What a run has seen so far; ``seen`` is the one thing that grows with the input."""
-
-    records: int = 0
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    seen: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -64,16 +46,29 @@ def write_search_tier(
     tally: Tally,
     complete: Callable[[], bool],
     enrich_later: Spill,
+    watch: InputWatch | None = None,
 ) -> tuple[int, int]:
-    """Pass 1 into ``staging``, from the live index's states; (deleted, kept). The caches stay in the live folder."""
+    """Pass 1 into ``staging``, from the live index's states; (deleted, kept). The caches stay in the live folder.
+
+    ``watch`` is told of every record's image (a run's input stamps, inputs.py).
+    """
     with (
         ResultCache(index_dir / CACHE_FILE, options.cache_namespace()) as cache,
         ResultCache(index_dir / CACHE_FILE, image_cache_namespace(options.intake.image_limits)) as checks,
     ):
         intake = Intake(options.intake, checks, problems.warnings.append, problems.refused.append)
         states = get_backend().read_states(staging)
-        writes = _writes(intake.prepare(records), states, options, tally, enrich_later)
+        prepared = intake.prepare(records)
+        if watch is not None:
+            prepared = _watched(prepared, watch)
+        writes = _writes(prepared, states, options, tally, enrich_later)
         return _write(writes, states, tally, complete, staging, cache, options)
+
+
+def _watched(records: Iterable[CaptionRecord], watch: InputWatch) -> Iterator[CaptionRecord]:
+    for record in records:
+        watch.saw(record)
+        yield record
 
 
 def _writes(

@@ -178,6 +178,12 @@ BACKENDS = {"whoosh": "captionsearch.search.whoosh.backend"}
 DEFAULT_BACKEND = "whoosh"
 
 
+def schema_version(name: str = DEFAULT_BACKEND) -> str:
+    """A backend's index format version, read from its package without loading its engine."""
+    version: str = importlib.import_module(BACKENDS[name].rpartition(".")[0]).SCHEMA_VERSION
+    return version
+
+
 def get_backend(name: str = DEFAULT_BACKEND) -> SearchBackend:
     """A backend by name, imported on first use (it loads its engine)."""
     backend: SearchBackend = importlib.import_module(BACKENDS[name]).BACKEND

@@ -35,6 +35,7 @@ __all__ = [
     "get_photo",
     "more_like_this",
     "normalised",
+    "open_index",
     "photo_count",
     "search",
     "warm_up",
@@ -44,7 +45,7 @@ MAX_LIMIT = 100
 MAX_PAGE = 1000
 # Of the posting-list cache: what a server's master fills with the commonest words (shared by its workers).
 WARM_SHARE = 0.5
-WARM_SECONDS = 10.0  # at most: a server announces its address only once warm
+WARM_SECONDS = 10.0  # at most: a server's master reads ahead this long, in the background
 
 
 def configure(query_cache_mb: int | None = None) -> None:
@@ -126,15 +127,24 @@ def warm_up(index_dir: str | Path, frequent_terms: bool = False) -> None:
     """Load the tokenizer and open the reader now rather than on the first query.
 
     ``frequent_terms`` also reads the commonest words' posting lists, for up
-    to WARM_SECONDS (for a server's master, before it forks its workers: their
+    to WARM_SECONDS (for a server's master, before it forks its warm workers: their
     first visitors' queries would otherwise each pay for them).
     """
-    nlp.tokenize("warm up")
+    nlp.tokenize(nlp.WARM_UP_TEXT)
     try:
         with reader_pool(index_dir).lease() as reader:
             reader.warm(frequent_share=WARM_SHARE if frequent_terms else 0.0, seconds=WARM_SECONDS)
     except IndexMissing:
         pass  # the first request explains what to do
+
+
+def open_index(index_dir: str | Path) -> None:
+    """Open the reader now, reading nothing ahead (a one-off search: its query reads what it needs)."""
+    try:
+        with reader_pool(index_dir).lease():
+            pass
+    except IndexMissing:
+        pass  # the search explains what to do
 
 
 # -- single photos ----------------------------------------------------------------------

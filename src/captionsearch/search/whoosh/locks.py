@@ -8,11 +8,14 @@ named in the error.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from ...errors import IndexLocked
 from .files import PID_FILE, WRITE_LOCK
+
+DEAD_HOLDER_WAIT = 10.0  # seconds a dead run's exiting writer processes may take to let go of the lock
 
 
 class WriterLock:
@@ -45,6 +48,10 @@ class WriterLock:
         if self._read_pid() == os.getpid():
             self.path.unlink(missing_ok=True)
 
+    def holder(self) -> int | None:
+        """The pid the pid file names (None: no pid file)."""
+        return self._read_pid()
+
     def _read_pid(self) -> int | None:
         try:
             return int(self.path.read_text(encoding="utf-8").split()[0])
@@ -73,7 +80,7 @@ class IndexLock:
 
         self.index_dir.mkdir(parents=True, exist_ok=True)
         self._lock = FileStorage(str(self.index_dir)).lock(WRITE_LOCK)
-        if not self._lock.acquire(blocking=False):
+        if not self._lock.acquire(blocking=False) and not self._after_dead_holder():
             raise self.pid.locked_error()
         self.pid.acquire()
         self.recovered_from = self.pid.recovered_from
@@ -82,6 +89,24 @@ class IndexLock:
     def __exit__(self, *exc: object) -> None:
         self.pid.release()
         self._lock.release()
+
+    def _after_dead_holder(self) -> bool:
+        """Whether the lock became ours once a crashed run's processes let go of it.
+
+        A run killed outright leaves its writer processes exiting for a moment
+        (they die with it), and they hold the lock until they are gone: the
+        next run waits for that, up to DEAD_HOLDER_WAIT seconds, rather than
+        failing. A live holder is never waited for.
+        """
+        holder = self.pid.holder()
+        if holder is None or _pid_alive(holder):
+            return False
+        deadline = time.monotonic() + DEAD_HOLDER_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if self._lock.acquire(blocking=False):
+                return True
+        return False
 
 
 def _pid_alive(pid: int) -> bool:

@@ -29,31 +29,52 @@ def read_postings(reader: Any, field: str, term: str, positions: bool) -> tuple[
     if (field, btext) not in reader:
         return empty
     matcher = reader.postings(field, btext)
-    ids: list[Any] = []
-    weights: list[Any] = []
     values: list[Any] = []
     if isinstance(matcher, W3LeafMatcher):
+        id_blocks, weight_blocks = [], []
         while True:
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
+            ids, weights = _block_arrays(matcher)
+            id_blocks.append(ids)
+            weight_blocks.append(weights)
             if positions:
                 matcher._read_values()
                 values.extend(matcher._values)
             if matcher._lastblock:
                 break
             matcher._goto(matcher._nextoffset)
+        docs, frequencies = np.concatenate(id_blocks), np.concatenate(weight_blocks)
     else:  # a short list kept inline in the term's entry
+        inline_ids, inline_weights = [], []
         while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
+            inline_ids.append(matcher.id())
+            inline_weights.append(matcher.weight())
             if positions:
                 values.append(matcher.value())
             matcher.next()
-    docs = np.array(ids, dtype=np.int32)
+        docs, frequencies = np.array(inline_ids, dtype=np.int32), np.array(inline_weights, dtype=np.float32)
     keys = _position_keys(docs, values) if positions else empty[2]
-    return docs, np.array(weights, dtype=np.float32), keys
+    return docs, frequencies, keys
+
+
+def _block_arrays(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """One block's documents and weights, decoded with array arithmetic.
+
+    The block holds its documents as deltas and its weights as None (all
+    1.0), one float (all the same) or an array of floats; Whoosh's own
+    decoding is a Python step per posting, most of the time of reading a
+    long list.
+    """
+    if matcher._data is None:
+        matcher._read_data()
+    stored_ids, stored_weights = matcher._data[0], matcher._data[1]
+    ids = np.cumsum(np.array(stored_ids, dtype=np.int64)).astype(np.int32)
+    if stored_weights is None:
+        weights = np.ones(len(ids), dtype=np.float32)
+    elif isinstance(stored_weights, float):
+        weights = np.full(len(ids), stored_weights, dtype=np.float32)
+    else:  # an array of floats, or a tuple
+        weights = np.asarray(stored_weights, dtype=np.float32)
+    return ids, weights
 
 
 def _position_keys(docs: np.ndarray, values: list[bytes]) -> np.ndarray:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Iterator
 
+from whoosh.columns import VarBytesColumn
 from whoosh.index import LockError
 
 from ..backend import IndexDocument
@@ -25,6 +26,7 @@ from .schema import create_or_open, document_fields, index_exists, open_index
 # not the real size: an enriched document has ~160 postings, ~260 MB of
 # estimate per 10,000 documents, which is what a bulk run gives each writer.
 POSTINGS_MB = 512
+STATE_COLUMN = VarBytesColumn()  # the column an ID(sortable=True) field gets
 
 
 class IndexWriter:
@@ -102,7 +104,7 @@ def _stop_writer_processes(writer: Any) -> None:
 
 
 def read_states(index_dir: str | os.PathLike[str]) -> dict[str, str]:
-    """id -> state of every live document, read from a column (about a second at 1M).
+    """id -> state of every live document, read from a column (a tenth of a second at 100,000).
 
     The term list would be faster but still holds the terms of deleted
     (replaced) documents until their segment is merged away.
@@ -110,13 +112,28 @@ def read_states(index_dir: str | os.PathLike[str]) -> dict[str, str]:
     if not index_exists(index_dir):
         return {}
     ix = open_index(index_dir)
+    states: dict[str, str] = {}
     with ix.reader() as reader:
-        if not reader.doc_count_all():
-            return {}  # an index of an empty corpus has no segment, and so no column to read
-        column = reader.column_reader("state")
-        states = {}
-        for docnum in reader.all_doc_ids():
-            value = column[docnum]
-            record_id, _, state = (value.decode("utf-8") if isinstance(value, bytes) else value).partition(" ")
-            states[record_id] = state
-        return states
+        for segment_reader, _ in reader.leaf_readers():
+            if segment_reader.doc_count_all():  # an index of an empty corpus has no column to read
+                states.update(_segment_states(segment_reader))
+    return states
+
+
+def _segment_states(reader: Any) -> Iterator[tuple[str, str]]:
+    """(id, state) of a segment's live documents: its state column read in one piece, then cut up.
+
+    Whoosh's column reader fetches one value per call, a file read each
+    (a second and a half at 100,000 documents); the values lie end to end.
+    """
+    column = reader._perdoc.column_reader("state", STATE_COLUMN)
+    lengths = column._lengths
+    data = column._dbfile.get(column._basepos, sum(lengths))
+    deleted = set(reader.segment().deleted_docs()) if reader.has_deletions() else ()
+    position = 0
+    for docnum, length in enumerate(lengths):
+        value = data[position : position + length]
+        position += length
+        if docnum not in deleted:
+            record_id, _, state = value.decode("utf-8").partition(" ")
+            yield record_id, state
