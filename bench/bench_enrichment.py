@@ -19,7 +19,6 @@ The load average is recorded before and after.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -30,6 +29,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402  (bench/generate.py)
+from measure import finish  # noqa: E402  (bench/measure.py)
 
 from captionsearch import nlp  # noqa: E402
 from captionsearch.indexing.enrichment import Annotator, gazetteer_pass, outcome  # noqa: E402
@@ -128,12 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "speedup": round(ner_seconds / gazetteer_seconds, 2),
         "agreement": agreed,
         "load_before": load_before,
-        "load_after": [round(x, 2) for x in os.getloadavg()],
     }
-    print(f"load average before {results['load_before']}, after {results['load_after']}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    return 0
+    return finish(results, args.out)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,10 @@ from typing import Callable, Sequence
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from measure import finish  # noqa: E402  (bench/measure.py)
+
 QUERY = "rover"
 POLL_SECONDS = 0.02
 ANSWER_TIMEOUT = 120.0
@@ -47,7 +51,6 @@ def ensure_index(work: Path, label: str) -> Path:
     if label == "bundled":
         source = ROOT / "corpus"
     else:
-        sys.path.insert(0, str(BENCH))
         import generate  # bench/generate.py
 
         source = work / f"captions-{label}.jsonl"
@@ -178,11 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results[f"serve_{args.size}"] = figures = serve(indexes[args.size], args.serve_runs)
     print(f"serve, {args.size}: {figures['a_median']} s vs minimal app {figures['b_median']} s = {figures['ratio']}x",
           flush=True)
-    results["load_after"] = [round(x, 2) for x in os.getloadavg()]
-    print(f"load average before {results['load_before']}, after {results['load_after']}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    return 0
+    return finish(results, args.out)
 
 
 if __name__ == "__main__":

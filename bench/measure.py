@@ -124,3 +124,12 @@ def descendants(pid: int) -> list[int]:
         except OSError:
             pass
     return found
+
+
+def finish(results: dict, out: Path) -> int:
+    """Record the load average at the end, print it with the one at the start, and write the JSON."""
+    results["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    print(f"load average before {results['load_before']}, after {results['load_after']}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
