@@ -38,6 +38,15 @@ def test_nothing_found_exits_1(cli_index: Path, capsys: pytest.CaptureFixture[st
     assert '0 photos match "zeppelin"' in capsys.readouterr().out
 
 
+def test_an_index_of_nothing_yet_finds_nothing_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    index = tmp_path / "index"
+    assert main(["index", str(tmp_path / "empty"), "--index", str(index), "--no-entities", "-q"]) == 0
+    assert main(["search", "rover", "--index", str(index)]) == 1
+    captured = capsys.readouterr()
+    assert '0 photos match "rover"' in captured.out and "Traceback" not in captured.err
+
+
 def test_a_typo_is_corrected_and_said(cli_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "simulaton", "--index", str(cli_index)]) == 0
     assert 'showing results for "simulation"' in capsys.readouterr().out

@@ -78,3 +78,17 @@ def test_the_no_image_placeholder_shows_in_the_browser(page: Page, catalogue_ind
         assert box is not None and box["width"] > 40 and box["height"] > 40
     finally:
         server.stop()
+
+
+def test_an_index_of_nothing_yet_serves_its_pages(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    index_dir = tmp_path / "index"
+    report = index_corpus([tmp_path / "empty"], index_dir, IndexOptions(entities=False))
+    assert report.records == 0 and not report.errors
+    app = create_app({"INDEX_DIR": str(index_dir), "CACHE_DIR": str(tmp_path / "thumbnails"), "AUDIT_CONFIG": FAST_AUDIT})
+    with app.test_client() as client:
+        assert client.get("/").status_code == 200
+        page = client.get("/search?q=rover")
+        assert page.status_code == 200 and b"rover" in page.data
+        twin = client.get("/search.json?q=rover")
+        assert twin.status_code == 200 and twin.get_json()["total"] == 0

@@ -28,7 +28,10 @@ class IndexArrays:
 
     def __init__(self, searcher: Any):
         self.searcher = searcher
-        self.leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
+        # An index with no segments yet (nothing indexed) has one empty reader and no segment.
+        self.leaves = [
+            (leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers() if leaf.reader().segment() is not None
+        ]
         self.size = searcher.doc_count_all()
         # Whoosh's readers seek and read shared file handles: two threads reading
         # at once get each other's bytes. Every read of this searcher's files
