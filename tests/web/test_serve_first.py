@@ -56,6 +56,16 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def workers_of(pid: int, count: int) -> set[int]:
+    """The master's workers, once it has forked ``count`` of them (it serves as soon as the first listens)."""
+    deadline = time.monotonic() + GUARD_SECONDS
+    found = children(pid)
+    while len(found) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = children(pid)
+    return found
+
+
 def answer(url: str, query: str) -> tuple[int, list[str]]:
     with urllib.request.urlopen(f"{url}/search.json?q={query}", timeout=GUARD_SECONDS) as response:
         data = json.loads(response.read())
@@ -74,7 +84,7 @@ def test_answers_are_correct_before_and_after_the_master_warms(corpus_index: Pat
     try:
         queries = {query: expected(corpus_index, query) for query in ("rover", "far side", "simulation")}
         assert all(total for total, _ in queries.values())
-        first_workers = children(server.process.pid)
+        first_workers = workers_of(server.process.pid, 2)
         assert len(first_workers) == 2
         for query, wanted in queries.items():
             assert answer(server.url, query.replace(" ", "+")) == wanted  # served while the master is still cold
