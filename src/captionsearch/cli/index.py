@@ -142,5 +142,9 @@ def _index_summary(report: Any, index_dir: str) -> str:
         parts.append(f"{report.kept} kept though not in the input (some files could not be read)")
     if report.enriched:
         parts.append(f"entities found for {report.enriched}")
-    return (f"indexed {report.records} photos from {report.files} files into {index_dir}/ "
+    return (f"indexed {_count(report.records, 'photo')} from {_count(report.files, 'file')} into {index_dir}/ "
             f"in {report.seconds:.1f} s ({rate:,.0f}/s): " + ", ".join(parts))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
