@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ...errors import IndexLocked
 from .files import PID_FILE, WRITE_LOCK
@@ -24,6 +24,30 @@ class WriterLock:
     def __init__(self, index_dir: Path):
         self.path = index_dir / PID_FILE
         self.recovered_from: int | None = None
+
+    def take(self, try_lock: Callable[[], bool]) -> None:
+        """Take Whoosh's lock with ``try_lock`` (True when it became ours), then record the holder.
+
+        A run killed outright leaves its writer processes exiting for a moment
+        (they die with it), and they hold the lock until they are gone: when the
+        recorded holder is dead, the lock is tried again for up to
+        DEAD_HOLDER_WAIT seconds rather than failing. A live holder is never
+        waited for: it is named in the error.
+        """
+        if not (try_lock() or self._after_dead_holder(try_lock)):
+            raise self.locked_error()
+        self.acquire()
+
+    def _after_dead_holder(self, try_lock: Callable[[], bool]) -> bool:
+        holder = self._read_pid()
+        if holder is None or _pid_alive(holder):
+            return False
+        deadline = time.monotonic() + DEAD_HOLDER_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if try_lock():
+                return True
+        return False
 
     def acquire(self) -> None:
         """Called once Whoosh's lock is ours: a pid left behind is a crashed writer's."""
@@ -47,10 +71,6 @@ class WriterLock:
     def release(self) -> None:
         if self._read_pid() == os.getpid():
             self.path.unlink(missing_ok=True)
-
-    def holder(self) -> int | None:
-        """The pid the pid file names (None: no pid file)."""
-        return self._read_pid()
 
     def _read_pid(self) -> int | None:
         try:
@@ -80,33 +100,13 @@ class IndexLock:
 
         self.index_dir.mkdir(parents=True, exist_ok=True)
         self._lock = FileStorage(str(self.index_dir)).lock(WRITE_LOCK)
-        if not self._lock.acquire(blocking=False) and not self._after_dead_holder():
-            raise self.pid.locked_error()
-        self.pid.acquire()
+        self.pid.take(lambda: bool(self._lock.acquire(blocking=False)))
         self.recovered_from = self.pid.recovered_from
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.pid.release()
         self._lock.release()
-
-    def _after_dead_holder(self) -> bool:
-        """Whether the lock became ours once a crashed run's processes let go of it.
-
-        A run killed outright leaves its writer processes exiting for a moment
-        (they die with it), and they hold the lock until they are gone: the
-        next run waits for that, up to DEAD_HOLDER_WAIT seconds, rather than
-        failing. A live holder is never waited for.
-        """
-        holder = self.pid.holder()
-        if holder is None or _pid_alive(holder):
-            return False
-        deadline = time.monotonic() + DEAD_HOLDER_WAIT
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
-            if self._lock.acquire(blocking=False):
-                return True
-        return False
 
 
 def _pid_alive(pid: int) -> bool:

@@ -49,12 +49,15 @@ class IndexWriter:
         self._words: set[str] = set()
 
     def __enter__(self) -> IndexWriter:
+        self.lock.take(self._try_open_writer)
+        return self
+
+    def _try_open_writer(self) -> bool:
         try:
             self._writer = self._open_writer()
         except LockError:
-            raise self.lock.locked_error() from None
-        self.lock.acquire()
-        return self
+            return False
+        return True
 
     def _open_writer(self) -> Any:
         # Segments stay as separate files: Whoosh reads a compound segment file
